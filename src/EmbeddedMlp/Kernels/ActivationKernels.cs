@@ -1,0 +1,151 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// Element-wise activations in place, and their backward passes written in terms of the activation's
+    /// <em>output</em> y = f(z), so a layer need only keep its outputs: relu'(z) = [y &gt; 0],
+    /// tanh'(z) = 1 − y², sigmoid'(z) = y(1 − y).
+    /// </summary>
+    public static unsafe class ActivationKernels
+    {
+        /// <summary>Slope of leaky relu for negative inputs (PyTorch's default).</summary>
+        public const float LeakySlope = 0.01f;
+
+        /// <summary>x = max(0, x). NaN stays NaN.</summary>
+        public static void Relu(Span<float> x)
+        {
+            fixed (float* p = &MemoryMarshal.GetReference(x))
+            {
+                int n = x.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    for (; i <= n - w; i += w)
+                    {
+                        var v = *(Vector<float>*)(p + i);
+                        // Zero where v <= 0; NaN compares false, so it is kept.
+                        var zero = Vector.LessThanOrEqual(v, Vector<float>.Zero);
+                        *(Vector<float>*)(p + i) = Vector.ConditionalSelect(zero, Vector<float>.Zero, v);
+                    }
+                }
+                for (; i < n; i++) { float v = p[i]; p[i] = v <= 0f ? 0f : v; }
+            }
+        }
+
+        /// <summary>x = x &gt; 0 ? x : 0.01·x.</summary>
+        public static void LeakyRelu(Span<float> x)
+        {
+            fixed (float* p = &MemoryMarshal.GetReference(x))
+            {
+                int n = x.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    var slope = new Vector<float>(LeakySlope);
+                    for (; i <= n - w; i += w)
+                    {
+                        var v = *(Vector<float>*)(p + i);
+                        *(Vector<float>*)(p + i) = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * slope);
+                    }
+                }
+                for (; i < n; i++) { float v = p[i]; p[i] = v > 0f ? v : v * LeakySlope; }
+            }
+        }
+
+        /// <summary>x = tanh(x).</summary>
+        public static void Tanh(Span<float> x)
+        {
+            for (int i = 0; i < x.Length; i++) x[i] = MathF.Tanh(x[i]);
+        }
+
+        /// <summary>x = 1 / (1 + e^−x), computed without overflow for large |x|.</summary>
+        public static void Sigmoid(Span<float> x)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                float v = x[i];
+                if (v >= 0f) x[i] = 1f / (1f + MathF.Exp(-v));
+                else { float e = MathF.Exp(v); x[i] = e / (1f + e); }
+            }
+        }
+
+        /// <summary>d ⊙= relu'(z) with y = relu(z): d = y &gt; 0 ? d : 0.</summary>
+        public static void ReluBackward(ReadOnlySpan<float> y, Span<float> d) => StepBackward(y, d, 0f);
+
+        /// <summary>d ⊙= leaky_relu'(z) with y = leaky_relu(z): d = y &gt; 0 ? d : 0.01·d.</summary>
+        public static void LeakyReluBackward(ReadOnlySpan<float> y, Span<float> d) => StepBackward(y, d, LeakySlope);
+
+        private static void StepBackward(ReadOnlySpan<float> y, Span<float> d, float negative)
+        {
+            CheckSameLength(y, d);
+            fixed (float* py = &MemoryMarshal.GetReference(y))
+            fixed (float* pd = &MemoryMarshal.GetReference(d))
+            {
+                int n = d.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    var neg = new Vector<float>(negative);
+                    for (; i <= n - w; i += w)
+                    {
+                        var dv = *(Vector<float>*)(pd + i);
+                        var mask = Vector.GreaterThan(*(Vector<float>*)(py + i), Vector<float>.Zero);
+                        *(Vector<float>*)(pd + i) = Vector.ConditionalSelect(mask, dv, dv * neg);
+                    }
+                }
+                for (; i < n; i++) pd[i] = py[i] > 0f ? pd[i] : pd[i] * negative;
+            }
+        }
+
+        /// <summary>d ⊙= 1 − y² (y = tanh(z)).</summary>
+        public static void TanhBackward(ReadOnlySpan<float> y, Span<float> d)
+        {
+            CheckSameLength(y, d);
+            fixed (float* py = &MemoryMarshal.GetReference(y))
+            fixed (float* pd = &MemoryMarshal.GetReference(d))
+            {
+                int n = d.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    for (; i <= n - w; i += w)
+                    {
+                        var yv = *(Vector<float>*)(py + i);
+                        *(Vector<float>*)(pd + i) *= Vector<float>.One - yv * yv;
+                    }
+                }
+                for (; i < n; i++) pd[i] *= 1f - py[i] * py[i];
+            }
+        }
+
+        /// <summary>d ⊙= y(1 − y) (y = sigmoid(z)).</summary>
+        public static void SigmoidBackward(ReadOnlySpan<float> y, Span<float> d)
+        {
+            CheckSameLength(y, d);
+            fixed (float* py = &MemoryMarshal.GetReference(y))
+            fixed (float* pd = &MemoryMarshal.GetReference(d))
+            {
+                int n = d.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    for (; i <= n - w; i += w)
+                    {
+                        var yv = *(Vector<float>*)(py + i);
+                        *(Vector<float>*)(pd + i) *= yv * (Vector<float>.One - yv);
+                    }
+                }
+                for (; i < n; i++) pd[i] *= py[i] * (1f - py[i]);
+            }
+        }
+
+        private static void CheckSameLength(ReadOnlySpan<float> y, Span<float> d)
+        {
+            if (y.Length != d.Length)
+                throw new ArgumentException($"d: expected the length of y ({y.Length}), found {d.Length}.", nameof(d));
+        }
+    }
+}

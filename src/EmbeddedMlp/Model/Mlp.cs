@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using EmbeddedMlp.Inference;
+using EmbeddedMlp.Layers;
+
+namespace EmbeddedMlp
+{
+    /// <summary>
+    /// A multi-layer perceptron: dense layers whose parameters live in one contiguous float arena
+    /// (per layer: W [units, fan_in] row-major as PyTorch's <c>nn.Linear.weight</c>, then b [units]).
+    /// <see cref="Predict"/> is safe to call from several threads at once and allocates nothing in steady state;
+    /// changing parameters (training, loading) while another thread predicts is not.
+    /// </summary>
+    public sealed class Mlp
+    {
+        private readonly LayerSpec[] _specs;
+        private readonly LayerLayout[] _layouts;
+        private readonly float[] _parameters;
+        private readonly ForwardWorkspacePool _workspaces;
+
+        /// <summary>Builds a model with weights drawn from seed 0.</summary>
+        public Mlp(int inputs, params LayerSpec[] layers) : this(inputs, (IReadOnlyList<LayerSpec>)layers, 0) { }
+
+        /// <summary>Builds a model; the same seed gives the same weights, bit for bit, on every runtime.</summary>
+        /// <param name="inputs">Input width, at least 1.</param>
+        /// <param name="layers">Layers from input to output; at least one; softmax only on the last.</param>
+        /// <param name="seed">Seed of the weight initialisation.</param>
+        public Mlp(int inputs, IReadOnlyList<LayerSpec> layers, ulong seed)
+        {
+            if (inputs < 1)
+                throw new ArgumentOutOfRangeException(nameof(inputs), inputs, $"inputs: expected at least 1, found {inputs}.");
+            if (layers is null) throw new ArgumentNullException(nameof(layers));
+            if (layers.Count < 1)
+                throw new ArgumentException("layers: expected at least one layer, found none.", nameof(layers));
+
+            _specs = new LayerSpec[layers.Count];
+            _layouts = new LayerLayout[layers.Count];
+            long offset = 0;
+            int fanIn = inputs, maxWidth = 0;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec spec = layers[i];
+                if (spec.Units < 1)
+                    throw new ArgumentException($"layers[{i}]: expected a constructed LayerSpec with units ≥ 1, found units = {spec.Units}.", nameof(layers));
+                if (spec.Activation == Activation.Softmax && i != layers.Count - 1)
+                    throw new ArgumentException($"layers[{i}]: softmax is only allowed on the last layer (layer {layers.Count - 1}).", nameof(layers));
+                long weights = (long)spec.Units * fanIn;
+                long biasOffset = spec.HasBias ? offset + weights : -1;
+                _specs[i] = spec;
+                _layouts[i] = new LayerLayout(fanIn, spec.Units, spec.Activation, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(biasOffset, int.MaxValue));
+                offset += weights + (spec.HasBias ? spec.Units : 0);
+                if (offset > int.MaxValue - 64)
+                    throw new ArgumentException($"layers: expected at most {int.MaxValue - 64} parameters in all, found more than {offset} by layer {i}.", nameof(layers));
+                fanIn = spec.Units;
+                maxWidth = Math.Max(maxWidth, spec.Units);
+            }
+
+            InputCount = inputs;
+            OutputCount = fanIn;
+            MaxWidth = maxWidth;
+            Layers = new ReadOnlyCollection<LayerSpec>(_specs);
+            _parameters = new float[offset];
+            _workspaces = new ForwardWorkspacePool(maxWidth);
+            Initialize(seed);
+        }
+
+        /// <summary>Input width.</summary>
+        public int InputCount { get; }
+        /// <summary>Output width (units of the last layer).</summary>
+        public int OutputCount { get; }
+        /// <summary>Largest layer width.</summary>
+        public int MaxWidth { get; }
+        /// <summary>Number of layers.</summary>
+        public int LayerCount => _specs.Length;
+        /// <summary>The layers, from input to output.</summary>
+        public IReadOnlyList<LayerSpec> Layers { get; }
+        /// <summary>Total number of parameters.</summary>
+        public int ParameterCount => _parameters.Length;
+        /// <summary>Activation of the last layer (softmax ⇒ cross-entropy training, else mean squared error).</summary>
+        public Activation OutputActivation => _specs[_specs.Length - 1].Activation;
+
+        /// <summary>The whole parameter arena; writable (load weights into it, or edit them, between calls).</summary>
+        public Span<float> Parameters => _parameters;
+
+        internal float[] ParameterArray => _parameters;
+
+        /// <summary>Shape and arena offsets of layer <paramref name="layer"/>.</summary>
+        public LayerLayout GetLayout(int layer)
+        {
+            CheckLayer(layer);
+            return _layouts[layer];
+        }
+
+        internal ReadOnlySpan<LayerLayout> Layouts => _layouts;
+
+        /// <summary>W of a layer, [units, fan_in] row-major, as a view into the arena.</summary>
+        public Span<float> GetWeights(int layer)
+        {
+            CheckLayer(layer);
+            return _parameters.AsSpan(_layouts[layer].WeightOffset, _layouts[layer].WeightCount);
+        }
+
+        /// <summary>b of a layer, [units], as a view into the arena; empty when the layer has no bias.</summary>
+        public Span<float> GetBias(int layer)
+        {
+            CheckLayer(layer);
+            LayerLayout l = _layouts[layer];
+            return l.HasBias ? _parameters.AsSpan(l.BiasOffset, l.Units) : Span<float>.Empty;
+        }
+
+        /// <summary>Re-draws every weight from <paramref name="seed"/> and zeroes every bias.</summary>
+        public void Initialize(ulong seed)
+        {
+            var rng = new Xoshiro128(seed);
+            for (int i = 0; i < _layouts.Length; i++)
+            {
+                LayerLayout l = _layouts[i];
+                WeightInitializer.Fill(_parameters.AsSpan(l.WeightOffset, l.WeightCount), _specs[i].Init, l.Activation, l.FanIn, l.Units, ref rng);
+                if (l.HasBias) _parameters.AsSpan(l.BiasOffset, l.Units).Clear();
+            }
+        }
+
+        /// <summary>
+        /// Inference: <paramref name="outputs"/> [rows, OutputCount] = the last layer's activations for
+        /// <paramref name="inputs"/> [rows, InputCount] (row-major, any rows ≥ 1). Thread-safe; allocation-free once
+        /// warm (workspaces are pooled per power-of-two batch size).
+        /// </summary>
+        public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
+        {
+            int rows = RowsOf(inputs, InputCount, nameof(inputs));
+            if (outputs.Length != (long)rows * OutputCount)
+                throw new ArgumentException($"outputs: expected {rows}×{OutputCount} = {(long)rows * OutputCount} floats for {rows} input rows, found {outputs.Length}.", nameof(outputs));
+
+            for (int start = 0; start < rows; start += ForwardWorkspacePool.MaxRows)
+            {
+                int n = Math.Min(ForwardWorkspacePool.MaxRows, rows - start);
+                ForwardWorkspace ws = _workspaces.Rent(n);
+                try
+                {
+                    ReadOnlySpan<float> x = inputs.Slice(start * InputCount, n * InputCount);
+                    for (int l = 0; l < _layouts.Length; l++)
+                    {
+                        Span<float> y = l == _layouts.Length - 1
+                            ? outputs.Slice(start * OutputCount, n * OutputCount)
+                            : ws.Buffer(l & 1).Slice(0, n * _layouts[l].Units);
+                        DenseLayer.Forward(_layouts[l], _parameters, x, y, n);
+                        x = y;
+                    }
+                }
+                finally
+                {
+                    _workspaces.Return(ws);
+                }
+            }
+        }
+
+        /// <summary>Rows in a row-major batch, with an <see cref="ArgumentException"/> naming the argument if it is not whole.</summary>
+        internal static int RowsOf(ReadOnlySpan<float> data, int width, string name)
+        {
+            if (data.Length == 0 || data.Length % width != 0)
+                throw new ArgumentException($"{name}: expected a positive multiple of {width} floats (rows × {width}), found {data.Length}.", name);
+            return data.Length / width;
+        }
+
+        private void CheckLayer(int layer)
+        {
+            if ((uint)layer >= (uint)_layouts.Length)
+                throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer: expected 0..{_layouts.Length - 1}, found {layer}.");
+        }
+
+        /// <inheritdoc />
+        public override string ToString()
+        {
+            var parts = new string[_specs.Length + 1];
+            parts[0] = InputCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            for (int i = 0; i < _specs.Length; i++) parts[i + 1] = _specs[i].ToString();
+            return "Mlp(" + string.Join(" → ", parts) + $", {ParameterCount} parameters)";
+        }
+    }
+}
