@@ -31,8 +31,9 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>Σ x², accumulated in double so that large finite values do not overflow.</summary>
-        public static double SumOfSquares(ReadOnlySpan<float> x)
+        public static double SumOfSquares(ReadOnlySpan<float> values)
         {
+            Span<float> x = SpanAccess.View(values);
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             int i = 0, n = x.Length;
             for (; i <= n - 4; i += 4)
