@@ -46,6 +46,10 @@ namespace EmbeddedMlp.Serialization
         private static ModelFormatException Truncated(FieldName field, Exception inner) =>
             new ModelFormatException(field.ToString(), $"{field}: expected a complete value, found the file truncated or a length running past its end.", inner);
 
+        // MessagePackReader reports a length header larger than the file (or than int) by slicing past the end.
+        private static ModelFormatException Forged(FieldName field, Exception inner) =>
+            new ModelFormatException(field.ToString(), $"{field}: expected a length that fits in the file, found a forged length header.", inner);
+
         public static int ReadMapHeader(ref MessagePackReader reader, FieldName field)
         {
             Expect(ref reader, MessagePackType.Map, "map", field);
@@ -58,6 +62,8 @@ namespace EmbeddedMlp.Serialization
                 return count;
             }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
+            catch (OverflowException e) { throw Forged(field, e); }
         }
 
         public static int ReadArrayHeader(ref MessagePackReader reader, FieldName field)
@@ -71,6 +77,8 @@ namespace EmbeddedMlp.Serialization
                 return count;
             }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
+            catch (OverflowException e) { throw Forged(field, e); }
         }
 
         public static long ReadInt64(ref MessagePackReader reader, FieldName field)
@@ -88,6 +96,7 @@ namespace EmbeddedMlp.Serialization
                 return reader.ReadInt64();
             }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
             catch (OverflowException e) { throw new ModelFormatException(field.ToString(), $"{field}: expected a 64-bit int, found one out of range.", e); }
         }
 
@@ -106,6 +115,7 @@ namespace EmbeddedMlp.Serialization
                 throw new ModelFormatException(field.ToString(), "float", Describe(ref reader));
             try { return reader.ReadSingle(); }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
             catch (OverflowException e) { throw new ModelFormatException(field.ToString(), $"{field}: expected a float, found a number out of range.", e); }
         }
 
@@ -126,6 +136,8 @@ namespace EmbeddedMlp.Serialization
             Expect(ref reader, MessagePackType.Binary, allowNil ? "bin or nil" : "bin", field);
             try { return reader.ReadBytes(); }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
+            catch (OverflowException e) { throw Forged(field, e); }
         }
 
         /// <summary>The raw UTF-8 bytes of a str (a slice of the input; not validated).</summary>
@@ -137,6 +149,8 @@ namespace EmbeddedMlp.Serialization
                 sequence = reader.ReadStringSequence() ?? default;
             }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
+            catch (OverflowException e) { throw Forged(field, e); }
             return sequence.IsSingleSegment ? sequence.First.Span : sequence.ToArray();
         }
 
@@ -183,6 +197,8 @@ namespace EmbeddedMlp.Serialization
                 throw new ModelFormatException(field.ToString(), "a MessagePack value", Describe(ref reader));
             try { reader.Skip(); }
             catch (EndOfStreamException e) { throw Truncated(field, e); }
+            catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
+            catch (OverflowException e) { throw Forged(field, e); }
         }
     }
 }
