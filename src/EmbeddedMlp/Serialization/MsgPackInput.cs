@@ -44,11 +44,11 @@ namespace EmbeddedMlp.Serialization
         }
 
         private static ModelFormatException Truncated(FieldName field, Exception inner) =>
-            new ModelFormatException(field.ToString(), $"{field}: expected a complete value, found the file truncated or a length running past its end.", inner);
+            new ModelFormatException(field.ToString(), $"{field}: expected a complete value within the file, found the file truncated or a length header running past its end.", inner);
 
         // MessagePackReader reports a length header larger than the file (or than int) by slicing past the end.
         private static ModelFormatException Forged(FieldName field, Exception inner) =>
-            new ModelFormatException(field.ToString(), $"{field}: expected a length that fits in the file, found a forged length header.", inner);
+            new ModelFormatException(field.ToString(), $"{field}: expected a complete value within the file, found a length header running past its end.", inner);
 
         public static int ReadMapHeader(ref MessagePackReader reader, FieldName field)
         {
