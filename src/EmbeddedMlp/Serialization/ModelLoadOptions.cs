@@ -34,8 +34,17 @@ namespace EmbeddedMlp.Serialization
             set => _maxParameters = Positive(Math.Min(value, int.MaxValue - 64L), nameof(MaxParameters));
         }
 
-        /// <summary>Deepest nesting of arrays and maps accepted (in ignored unknown values too). Default 32.</summary>
-        public int MaxDepth { get => _maxDepth; set => _maxDepth = (int)Positive(value, nameof(MaxDepth)); }
+        /// <summary>Deepest nesting of arrays and maps accepted (in ignored unknown values too). Default 32, at most 1024 (the reader recurses once per level).</summary>
+        public int MaxDepth
+        {
+            get => _maxDepth;
+            set
+            {
+                if (value < 1 || value > 1024)
+                    throw new ArgumentOutOfRangeException(nameof(MaxDepth), value, $"MaxDepth: expected 1..1024, found {value}.");
+                _maxDepth = value;
+            }
+        }
 
         /// <summary>Largest <c>training.max_batch</c> a checkpoint may ask the trainer to allocate for. Default 4096.</summary>
         public int MaxTrainerBatch { get => _maxTrainerBatch; set => _maxTrainerBatch = (int)Positive(value, nameof(MaxTrainerBatch)); }
