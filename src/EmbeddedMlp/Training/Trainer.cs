@@ -22,6 +22,7 @@ namespace EmbeddedMlp.Training
         private readonly Optimizer _optimizer;
         private float _learningRate;
         private float _clipNorm;
+        private Xoshiro128 _random;
 
         /// <summary>Builds a trainer for <paramref name="model"/> with <paramref name="options"/> (defaults when null).</summary>
         public Trainer(Mlp model, TrainerOptions? options = null)
@@ -45,6 +46,22 @@ namespace EmbeddedMlp.Training
             _deltaA = new float[MaxBatch * model.MaxWidth];
             _deltaB = new float[MaxBatch * model.MaxWidth];
             _optimizer = Optimizer.Create(options.Optimizer, model.ParameterCount);
+            _random = new Xoshiro128(options.Seed);
+        }
+
+        /// <summary>
+        /// The trainer's PRNG, seeded from <see cref="TrainerOptions.Seed"/>, for the caller's mini-batch sampling and
+        /// shuffling (<c>trainer.Random.NextInt(n)</c> advances it in place). Checkpoints save and restore its state,
+        /// so a resumed run draws the same batches as an uninterrupted one.
+        /// </summary>
+        public ref Xoshiro128 Random => ref _random;
+
+        /// <summary>Puts back the counters of a checkpoint (the optimizer's moments are restored through <see cref="OptimizerState"/>).</summary>
+        internal void RestoreState(long stepCount, float learningRate, Xoshiro128 random)
+        {
+            _optimizer.StepCount = stepCount; // SGD's "first step" rule looks at StepCount, so a resumed buffer is kept
+            LearningRate = learningRate;
+            _random = random;
         }
 
         /// <summary>The model being trained.</summary>

@@ -20,6 +20,9 @@ namespace EmbeddedMlp.Training
             }
         }
 
+        /// <summary>Seed of the trainer's PRNG (<see cref="Trainer.Random"/>), for the caller's batch sampling. Default 0.</summary>
+        public ulong Seed { get; set; }
+
         /// <summary>The optimizer. Default: Adam with PyTorch's defaults (lr 1e-3).</summary>
         public OptimizerSettings Optimizer { get; set; } = OptimizerSettings.Adam();
 

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using EmbeddedMlp.Serialization;
+using NUnit.Framework;
+
+namespace EmbeddedMlp.Tests.Serialization
+{
+    /// <summary>
+    /// Mutation fuzzing in the suite: 100,000 seeded mutations of valid files (bit flips, truncations, inserted and
+    /// deleted bytes, forged lengths, type swaps, and combinations). Each must either load as a valid model or be
+    /// rejected with a <see cref="ModelFormatException"/>: any other exception fails the test with the case number,
+    /// which replays it (case i uses <c>new Random(Seed + i)</c>).
+    /// </summary>
+    [TestFixture]
+    public class FuzzTests
+    {
+        private const int Seed = 20261128;
+        private const int Cases = 100_000;
+
+        private static readonly byte[] TypeCodes =
+        {
+            0xc0, 0xc2, 0xc3, 0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xca, 0xcb, 0xa0, 0xa3, 0xbf, 0xd9, 0xda, 0xdb,
+            0xc4, 0xc5, 0xc6, 0x90, 0x9f, 0xdc, 0xdd, 0x80, 0x8f, 0xde, 0xdf, 0xd4, 0xd8, 0xc7, 0xc9, 0xc1, 0x00, 0x7f, 0xe0, 0xff,
+        };
+
+        private static readonly ModelLoadOptions Strict = new ModelLoadOptions();
+        private static readonly ModelLoadOptions Lenient = new ModelLoadOptions { AllowNonFinite = true, MaxDepth = 4 };
+
+        [Test]
+        public void MutatedFilesLoadOrThrowModelFormatExceptionOnly()
+        {
+            List<byte[]> originals = SampleFiles.All();
+            var failures = new List<string>();
+            int loaded = 0, rejected = 0;
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < Cases; i++)
+            {
+                var rng = new Random(Seed + i);
+                byte[] original = originals[rng.Next(originals.Count)];
+                byte[] data = Mutate(original, rng, out string how);
+                bool checkpoint = (i & 1) == 1;
+                ModelLoadOptions options = (i & 2) == 0 ? Strict : Lenient;
+                try
+                {
+                    if (checkpoint)
+                    {
+                        var trainer = ModelFile.LoadCheckpoint(data, options);
+                        CheckValid(trainer.Model, options);
+                    }
+                    else
+                    {
+                        CheckValid(ModelFile.Load(data, options), options);
+                    }
+                    loaded++;
+                }
+                catch (ModelFormatException e)
+                {
+                    rejected++;
+                    if (string.IsNullOrEmpty(e.Field) || e.Message.Length > 400)
+                        failures.Add($"case {i} ({how}): unhelpful message \"{e.Message}\"");
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"case {i} ({how}): {e.GetType().Name}: {e.Message} — bytes {BitConverter.ToString(data)}");
+                }
+                if (failures.Count >= 10) break;
+            }
+            TestContext.Out.WriteLine($"{Cases} mutated files in {watch.Elapsed.TotalSeconds:F1} s: {loaded} loaded, {rejected} rejected.");
+            Assert.That(failures, Is.Empty);
+            Assert.That(rejected, Is.GreaterThan(Cases / 2), "most mutations should be caught");
+            Assert.That(loaded, Is.GreaterThan(100), "some mutations (e.g. of weight bytes) should still load");
+        }
+
+        private static void CheckValid(Mlp model, ModelLoadOptions options)
+        {
+            Assert.That(model.ParameterCount, Is.GreaterThan(0));
+            if (!options.AllowNonFinite)
+                foreach (float p in model.Parameters)
+                    Assert.That(float.IsNaN(p) || float.IsInfinity(p), Is.False, "a non-finite weight was accepted");
+        }
+
+        /// <summary>One to three mutations of a copy of <paramref name="original"/>; <paramref name="how"/> describes them.</summary>
+        internal static byte[] Mutate(byte[] original, Random rng, out string how)
+        {
+            var data = new List<byte>(original);
+            int count = 1 + rng.Next(3);
+            how = "";
+            for (int m = 0; m < count; m++)
+            {
+                int kind = rng.Next(6);
+                int at = data.Count == 0 ? 0 : rng.Next(data.Count);
+                switch (kind)
+                {
+                    case 0: // bit flip
+                        if (data.Count == 0) break;
+                        int bit = rng.Next(8);
+                        data[at] ^= (byte)(1 << bit);
+                        how += $"flip bit {bit} at {at}; ";
+                        break;
+                    case 1: // truncation
+                        data.RemoveRange(at, data.Count - at);
+                        how += $"truncate at {at}; ";
+                        break;
+                    case 2: // inserted bytes
+                        int n = 1 + rng.Next(4);
+                        for (int k = 0; k < n; k++) data.Insert(at, (byte)rng.Next(256));
+                        how += $"insert {n} at {at}; ";
+                        break;
+                    case 3: // deleted bytes
+                        int d = Math.Min(1 + rng.Next(4), data.Count - at);
+                        data.RemoveRange(at, d);
+                        how += $"delete {d} at {at}; ";
+                        break;
+                    case 4: // forged length: a header claiming far more (or less) than is there
+                        how += ForgeLength(data, rng) + "; ";
+                        break;
+                    default: // type swap
+                        if (data.Count == 0) break;
+                        byte code = TypeCodes[rng.Next(TypeCodes.Length)];
+                        data[at] = code;
+                        how += $"type 0x{code:x2} at {at}; ";
+                        break;
+                }
+            }
+            return data.ToArray();
+        }
+
+        private static string ForgeLength(List<byte> data, Random rng)
+        {
+            // Find the headers that carry a length, then rewrite one of them.
+            var headers = new List<int>();
+            for (int i = 0; i < data.Count; i++)
+            {
+                byte b = data[i];
+                if ((b >= 0x80 && b <= 0xbf) || (b >= 0xc4 && b <= 0xc6) || (b >= 0xd9 && b <= 0xdf)) headers.Add(i);
+            }
+            if (headers.Count == 0) return "no header to forge";
+            int at = headers[rng.Next(headers.Count)];
+            uint[] claims = { 0xFFFFFFFFu, 0x7FFFFFFFu, 0x80000000u, 0x10000u, 0xFFFFu, 0xFFu, (uint)rng.Next(1, 64) };
+            uint claim = claims[rng.Next(claims.Length)];
+            byte code = data[at];
+            // Replace the header (and its old length bytes) with a 32-bit header of the same family.
+            int oldLength = code >= 0x80 && code <= 0xbf ? 1 : code == 0xc4 || code == 0xd9 ? 2 : code == 0xc5 || code == 0xda || code == 0xdc || code == 0xde ? 3 : 5;
+            oldLength = Math.Min(oldLength, data.Count - at);
+            byte wide = code >= 0x80 && code <= 0x8f || code == 0xde || code == 0xdf ? (byte)0xdf
+                : code >= 0x90 && code <= 0x9f || code == 0xdc || code == 0xdd ? (byte)0xdd
+                : code >= 0xa0 && code <= 0xbf || (code >= 0xd9 && code <= 0xdb) ? (byte)0xdb : (byte)0xc6;
+            data.RemoveRange(at, oldLength);
+            data.InsertRange(at, new[] { wide, (byte)(claim >> 24), (byte)(claim >> 16), (byte)(claim >> 8), (byte)claim });
+            return $"forge 0x{wide:x2} length {claim} at {at}";
+        }
+    }
+}
