@@ -1,0 +1,188 @@
+using System;
+using System.Numerics;
+using System.Threading.Tasks;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// The blocked loop nest shared by every path: C[m,n] (+)= Σ_p A(i,p)·B(p,j) with A(i,p) = a[i·ars + p·aks] and
+    /// B(p,j) = b[p·bks + j·bjs], so NT, TN and NN are the same loops with different strides. Depth is cut into
+    /// blocks of <see cref="KC"/>; for each block, B is packed one panel of NR columns at a time (contiguous rows
+    /// of NR floats, zero-padded) so that it stays in L1 while every MR-row tile of C is run against it. Edge tiles
+    /// run into a scratch tile. Each C element is summed in one fixed order (depth blocks in order, p ascending
+    /// within a block), whatever the thread count.
+    /// </summary>
+    internal static unsafe class GemmDriver
+    {
+        /// <summary>Depth of a block: a 256×16 packed panel is 16 KB, half of L1.</summary>
+        public const int KC = 256;
+        private const int MaxMR = 6;
+        /// <summary>Products smaller than this many multiply-adds per thread stay on one thread.</summary>
+        private const long ParallelThreshold = 1L << 22;
+
+        private static int MaxNR => Math.Max(16, 2 * Vector<float>.Count);
+
+        public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
+        {
+            if (k == 0)
+            {
+                if (!accumulate)
+                    for (int i = 0; i < m; i++) new Span<float>(c + i * ldc, n).Clear();
+                epilogue.Apply(c, ldc, m, n, 0, 0);
+                return;
+            }
+            int nr = NROf(path);
+            int panels = (n + nr - 1) / nr;
+            int threads = Math.Min(KernelDispatch.MaxDegreeOfParallelism, panels);
+            if (threads > 1 && (long)m * n * k >= ParallelThreshold * threads)
+            {
+                RunParallel(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr);
+                return;
+            }
+            Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
+        }
+
+        public static int NROf(KernelPath path)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: return MicroKernel256.NR;
+                case KernelPath.Vector128: return MicroKernel128.NR;
+#endif
+                case KernelPath.PortableVector: return MicroKernelVector.NR;
+                default: return MicroKernelScalar.NR;
+            }
+        }
+
+        public static int MROf(KernelPath path)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: return MicroKernel256.MR;
+                case KernelPath.Vector128: return MicroKernel128.MR;
+#endif
+                case KernelPath.PortableVector: return MicroKernelVector.MR;
+                default: return MicroKernelScalar.MR;
+            }
+        }
+
+        /// <summary>The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n).</summary>
+        private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int j0, int j1)
+        {
+            int mr = MROf(path), nr = NROf(path);
+            float* panel = stackalloc float[KC * MaxNR];
+            float* tile = stackalloc float[MaxMR * MaxNR];
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                bool last = pc + kc == k, load = accumulate || pc > 0;
+                for (int jc = j0; jc < j1; jc += nr)
+                {
+                    int cols = Math.Min(nr, j1 - jc);
+                    Pack(b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
+                    for (int ir = 0; ir < m; ir += mr)
+                    {
+                        int rows = Math.Min(mr, m - ir);
+                        float* ap = a + ir * ars + pc * aks;
+                        float* cp = c + ir * ldc + jc;
+                        if (rows == mr && cols == nr)
+                        {
+                            Tile(path, ap, ars, aks, rows, panel, cp, ldc, kc, load);
+                        }
+                        else
+                        {
+                            if (load)
+                                for (int r = 0; r < rows; r++)
+                                    for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
+                            Tile(path, ap, ars, aks, rows, panel, tile, nr, kc, load);
+                            for (int r = 0; r < rows; r++)
+                                for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
+                        }
+                        if (last) epilogue.Apply(cp, ldc, rows, cols, ir, jc);
+                    }
+                }
+            }
+        }
+
+        private static void Tile(KernelPath path, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: MicroKernel256.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                case KernelPath.Vector128: MicroKernel128.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+#endif
+                case KernelPath.PortableVector: MicroKernelVector.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                default: MicroKernelScalar.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+            }
+        }
+
+        /// <summary>panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr.</summary>
+        private static void Pack(float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
+        {
+            if (bjs == 1)
+            {
+                bool vector = Vector.IsHardwareAccelerated && cols == nr && nr % Vector<float>.Count == 0;
+                int w = Vector<float>.Count;
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + p * bks, dst = panel + p * nr;
+                    if (vector)
+                    {
+                        for (int j = 0; j < nr; j += w) *(Vector<float>*)(dst + j) = *(Vector<float>*)(src + j);
+                    }
+                    else
+                    {
+                        int j = 0;
+                        for (; j < cols; j++) dst[j] = src[j];
+                        for (; j < nr; j++) dst[j] = 0f;
+                    }
+                }
+                return;
+            }
+            // Transposing pack (NT: B(p, j) = W[j, p], rows of W contiguous in p).
+            for (int j = 0; j < cols; j++)
+            {
+                float* src = b + j * bjs;
+                float* dst = panel + j;
+                for (int p = 0; p < kc; p++) dst[p * nr] = src[p * bks];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) panel[p * nr + j] = 0f;
+        }
+
+        private static void RunParallel(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads, int panels, int nr)
+        {
+            var job = new ParallelJob
+            {
+                Path = path, A = (IntPtr)a, Ars = ars, Aks = aks, B = (IntPtr)b, Bks = bks, Bjs = bjs, C = (IntPtr)c, Ldc = ldc,
+                M = m, N = n, K = k, Accumulate = accumulate, Epilogue = epilogue, Threads = threads, Panels = panels, NR = nr,
+            };
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Run);
+        }
+
+        /// <summary>One multi-threaded product: thread t runs a contiguous range of column panels.</summary>
+        private sealed class ParallelJob
+        {
+            public KernelPath Path;
+            public IntPtr A, B, C;
+            public long Ars, Aks, Bks, Bjs, Ldc;
+            public int M, N, K, Threads, Panels, NR;
+            public bool Accumulate;
+            public Epilogue Epilogue;
+
+            public void Run(int t)
+            {
+                int j0 = (int)((long)Panels * t / Threads) * NR;
+                int j1 = Math.Min(N, (int)((long)Panels * (t + 1) / Threads) * NR);
+                if (j0 >= j1) return;
+                Columns(Path, (float*)A, Ars, Aks, (float*)B, Bks, Bjs, (float*)C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// AVX2 + FMA kernels: a 6×16 block of C in twelve ymm registers (broadcast A × two vectors of a packed B panel
+    /// per step of k), and a dot-product kernel for products with very few rows (batch-1 inference: matrix-vector).
+    /// </summary>
+    internal static unsafe class MicroKernel256
+    {
+        public const int MR = 6, NR = 16;
+
+        /// <summary>
+        /// C[6,16] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks] (rows past
+        /// <paramref name="rows"/> repeat the last row), panel rows of 16 floats.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+        {
+            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars;
+            float* a3 = a + Math.Min(3, rows - 1) * ars, a4 = a + Math.Min(4, rows - 1) * ars, a5 = a + Math.Min(5, rows - 1) * ars;
+            Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+            if (load)
+            {
+                float* r = c;
+                c00 = Avx.LoadVector256(r); c01 = Avx.LoadVector256(r + 8); r += ldc;
+                c10 = Avx.LoadVector256(r); c11 = Avx.LoadVector256(r + 8); r += ldc;
+                c20 = Avx.LoadVector256(r); c21 = Avx.LoadVector256(r + 8); r += ldc;
+                c30 = Avx.LoadVector256(r); c31 = Avx.LoadVector256(r + 8); r += ldc;
+                c40 = Avx.LoadVector256(r); c41 = Avx.LoadVector256(r + 8); r += ldc;
+                c50 = Avx.LoadVector256(r); c51 = Avx.LoadVector256(r + 8);
+            }
+            else
+            {
+                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+            }
+            long off = 0;
+            float* end = b + (long)kc * NR;
+            for (; b < end; b += NR, off += aks)
+            {
+                Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
+                Vector256<float> x = Vector256.Create(a0[off]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                x = Vector256.Create(a1[off]);
+                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                x = Vector256.Create(a2[off]);
+                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                x = Vector256.Create(a3[off]);
+                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                x = Vector256.Create(a4[off]);
+                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                x = Vector256.Create(a5[off]);
+                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+            }
+            Avx.Store(c, c00); Avx.Store(c + 8, c01); c += ldc;
+            Avx.Store(c, c10); Avx.Store(c + 8, c11); c += ldc;
+            Avx.Store(c, c20); Avx.Store(c + 8, c21); c += ldc;
+            Avx.Store(c, c30); Avx.Store(c + 8, c31); c += ldc;
+            Avx.Store(c, c40); Avx.Store(c + 8, c41); c += ldc;
+            Avx.Store(c, c50); Avx.Store(c + 8, c51);
+        }
+
+        /// <summary>
+        /// C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products over four rows of B at a time, two accumulators each
+        /// (few rows of A: the matrix-vector product of batch-1 inference).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
+        {
+            int k16 = k & ~15, k8 = k & ~7;
+            for (int i = 0; i < m; i++)
+            {
+                float* ai = a + (long)i * k;
+                float* ci = c + i * ldc;
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                {
+                    float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                    int p = 0;
+                    for (; p < k16; p += 16)
+                    {
+                        Vector256<float> x = Avx.LoadVector256(ai + p), y = Avx.LoadVector256(ai + p + 8);
+                        s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                        s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                        s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                        s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                        t0 = Fma.MultiplyAdd(y, Avx.LoadVector256(b0 + p + 8), t0);
+                        t1 = Fma.MultiplyAdd(y, Avx.LoadVector256(b1 + p + 8), t1);
+                        t2 = Fma.MultiplyAdd(y, Avx.LoadVector256(b2 + p + 8), t2);
+                        t3 = Fma.MultiplyAdd(y, Avx.LoadVector256(b3 + p + 8), t3);
+                    }
+                    if (p < k8)
+                    {
+                        Vector256<float> x = Avx.LoadVector256(ai + p);
+                        s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                        s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                        s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                        s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                        p += 8;
+                    }
+                    s0 = Avx.Add(s0, t0); s1 = Avx.Add(s1, t1); s2 = Avx.Add(s2, t2); s3 = Avx.Add(s3, t3);
+                    // [s0 s1 s2 s3] horizontal sums in one vector: lane q = Σ s_q.
+                    Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                    Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                    for (; p < k; p++)
+                    {
+                        float x = ai[p];
+                        d = Sse.Add(d, Vector128.Create(x * b0[p], x * b1[p], x * b2[p], x * b3[p]));
+                    }
+                    if (accumulate) d = Sse.Add(Sse.LoadVector128(ci + j), d);
+                    Sse.Store(ci + j, d);
+                }
+                for (; j < n; j++)
+                {
+                    float* b0 = b + (long)j * k;
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    int p = 0;
+                    for (; p < k8; p += 8) s0 = Fma.MultiplyAdd(Avx.LoadVector256(ai + p), Avx.LoadVector256(b0 + p), s0);
+                    Vector128<float> q = Sse.Add(s0.GetLower(), s0.GetUpper());
+                    q = Sse.Add(q, Sse.MoveHighToLow(q, q));
+                    float d0 = q.ToScalar() + q.GetElement(1);
+                    for (; p < k; p++) d0 += ai[p] * b0[p];
+                    ci[j] = accumulate ? ci[j] + d0 : d0;
+                }
+            }
+        }
+    }
+}
+#endif
