@@ -19,8 +19,17 @@ namespace EmbeddedMlp.Kernels
     /// </summary>
     public static unsafe class Gemm
     {
-        /// <summary>At most this many rows, NT runs as dot products (matrix-vector) instead of packing B.</summary>
-        internal const int DotRows = 2;
+        /// <summary>
+        /// Whether NT runs as dot products (no packing) rather than through the packed driver: always for one or two
+        /// rows (matrix-vector); with AVX2 also for up to 64 rows when B fits in L2, where transposing B into panels
+        /// would cost as much as the product.
+        /// </summary>
+        internal static bool UseDot(KernelPath path, int m, int n, int k)
+        {
+            if (k == 0) return false;
+            if (m <= 2) return true;
+            return path == KernelPath.Vector256 && k >= 16 && m <= 64 && (long)n * k <= 64 * 1024;
+        }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ.</summary>
         public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate) =>
@@ -35,10 +44,10 @@ namespace EmbeddedMlp.Kernels
             ReadOnlySpan<float> bias, FusedActivation activation)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)m * k, nameof(a), $"{m}×{k}");
-            Guard.AtLeast(b.Length, (long)n * k, nameof(b), $"{n}×{k}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
-            if (!bias.IsEmpty) Guard.AtLeast(bias.Length, n, nameof(bias), $"{n}");
+            Guard.AtLeast(a.Length, (long)m * k, nameof(a), m, k);
+            Guard.AtLeast(b.Length, (long)n * k, nameof(b), n, k);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
+            if (!bias.IsEmpty) Guard.AtLeast(bias.Length, n, nameof(bias), 1, n);
             CheckActivation(activation);
             if (m == 0 || n == 0) return;
             KernelPath path = KernelDispatch.Active;
@@ -48,7 +57,7 @@ namespace EmbeddedMlp.Kernels
             fixed (float* pbias = &MemoryMarshal.GetReference(bias))
             {
                 var epilogue = Epilogue.Forward(bias.IsEmpty ? null : pbias, activation);
-                if (m <= DotRows && k > 0)
+                if (UseDot(path, m, n, k))
                 {
                     DotNT(path, pa, pb, pc, m, n, k, accumulate);
                     epilogue.Apply(pc, n, m, n, 0, 0);
@@ -64,9 +73,9 @@ namespace EmbeddedMlp.Kernels
         public static void TN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)k * m, nameof(a), $"{k}×{m}");
-            Guard.AtLeast(b.Length, (long)k * n, nameof(b), $"{k}×{n}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
+            Guard.AtLeast(a.Length, (long)k * m, nameof(a), k, m);
+            Guard.AtLeast(b.Length, (long)k * n, nameof(b), k, n);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
             if (m == 0 || n == 0) return;
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
@@ -89,11 +98,11 @@ namespace EmbeddedMlp.Kernels
             ReadOnlySpan<float> y, FusedActivation derivative)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)m * k, nameof(a), $"{m}×{k}");
-            Guard.AtLeast(b.Length, (long)k * n, nameof(b), $"{k}×{n}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
+            Guard.AtLeast(a.Length, (long)m * k, nameof(a), m, k);
+            Guard.AtLeast(b.Length, (long)k * n, nameof(b), k, n);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
             CheckActivation(derivative);
-            if (derivative != FusedActivation.Identity) Guard.AtLeast(y.Length, (long)m * n, nameof(y), $"{m}×{n}");
+            if (derivative != FusedActivation.Identity) Guard.AtLeast(y.Length, (long)m * n, nameof(y), m, n);
             if (m == 0 || n == 0) return;
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))

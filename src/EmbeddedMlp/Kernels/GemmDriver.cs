@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 
 namespace EmbeddedMlp.Kernels
@@ -12,6 +13,7 @@ namespace EmbeddedMlp.Kernels
     /// run into a scratch tile. Each C element is summed in one fixed order (depth blocks in order, p ascending
     /// within a block), whatever the thread count.
     /// </summary>
+    [SkipLocalsInit]
     internal static unsafe class GemmDriver
     {
         /// <summary>Depth of a block: a 256×16 packed panel is 16 KB, half of L1.</summary>
@@ -20,7 +22,11 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Products smaller than this many multiply-adds per thread stay on one thread.</summary>
         private const long ParallelThreshold = 1L << 22;
 
-        private static int MaxNR => Math.Max(16, 2 * Vector<float>.Count);
+        /// <summary>Rows of A packed at once (a multiple of every MR): 258×256 floats ≈ 258 KB, half of L2.</summary>
+        private const int MC = 258;
+
+        /// <summary>Per-thread packed block of A, allocated on a thread's first large product.</summary>
+        [ThreadStatic] private static float[]? t_packedA;
 
         public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
@@ -69,41 +75,86 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n).</summary>
+        /// <summary>
+        /// The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n). When many column panels
+        /// reuse it, A is packed too (blocks of <see cref="MC"/> rows as contiguous MR-row micro-panels), so that
+        /// large row strides (4 KB apart rows alias in L1) do not evict the B panel.
+        /// </summary>
         private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int j0, int j1)
         {
             int mr = MROf(path), nr = NROf(path);
-            float* panel = stackalloc float[KC * MaxNR];
-            float* tile = stackalloc float[MaxMR * MaxNR];
-            for (int pc = 0; pc < k; pc += KC)
+            int kcMax = Math.Min(KC, k);
+            float* panel = stackalloc float[kcMax * nr];
+            float* tile = stackalloc float[MaxMR * nr];
+            bool packA = m > mr && j1 - j0 >= 16 * nr;
+            int mc = packA ? MC / mr * mr : m;
+            float[]? packedA = null;
+            if (packA)
             {
-                int kc = Math.Min(KC, k - pc);
-                bool last = pc + kc == k, load = accumulate || pc > 0;
-                for (int jc = j0; jc < j1; jc += nr)
+                packedA = t_packedA;
+                if (packedA == null) t_packedA = packedA = new float[MC * KC];
+            }
+            fixed (float* abuf = packedA)
+            {
+                for (int pc = 0; pc < k; pc += KC)
                 {
-                    int cols = Math.Min(nr, j1 - jc);
-                    Pack(b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
-                    for (int ir = 0; ir < m; ir += mr)
+                    int kc = Math.Min(KC, k - pc);
+                    bool last = pc + kc == k, load = accumulate || pc > 0;
+                    for (int ic = 0; ic < m; ic += mc)
                     {
-                        int rows = Math.Min(mr, m - ir);
-                        float* ap = a + ir * ars + pc * aks;
-                        float* cp = c + ir * ldc + jc;
-                        if (rows == mr && cols == nr)
+                        int mcRows = Math.Min(mc, m - ic);
+                        if (packA) PackA(a + ic * ars + pc * aks, ars, aks, mcRows, kc, mr, abuf);
+                        for (int jc = j0; jc < j1; jc += nr)
                         {
-                            Tile(path, ap, ars, aks, rows, panel, cp, ldc, kc, load);
+                            int cols = Math.Min(nr, j1 - jc);
+                            Pack(b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
+                            for (int ir = 0; ir < mcRows; ir += mr)
+                            {
+                                int rows = Math.Min(mr, mcRows - ir);
+                                float* ap;
+                                long rs, ks;
+                                if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
+                                else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
+                                float* cp = c + (ic + ir) * ldc + jc;
+                                if (rows == mr && cols == nr)
+                                {
+                                    Tile(path, ap, rs, ks, rows, panel, cp, ldc, kc, load);
+                                }
+                                else
+                                {
+                                    if (load)
+                                        for (int r = 0; r < rows; r++)
+                                            for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
+                                    Tile(path, ap, rs, ks, rows, panel, tile, nr, kc, load);
+                                    for (int r = 0; r < rows; r++)
+                                        for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
+                                }
+                                if (last) epilogue.Apply(cp, ldc, rows, cols, ic + ir, jc);
+                            }
                         }
-                        else
-                        {
-                            if (load)
-                                for (int r = 0; r < rows; r++)
-                                    for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
-                            Tile(path, ap, ars, aks, rows, panel, tile, nr, kc, load);
-                            for (int r = 0; r < rows; r++)
-                                for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
-                        }
-                        if (last) epilogue.Apply(cp, ldc, rows, cols, ir, jc);
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of
+        /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row.
+        /// </summary>
+        private static void PackA(float* a, long ars, long aks, int rows, int kc, int mr, float* dst)
+        {
+            for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
+            {
+                int valid = Math.Min(mr, rows - r0);
+                for (int r = 0; r < mr; r++)
+                {
+                    float* src = a + (r0 + Math.Min(r, valid - 1)) * ars;
+                    float* d = dst + r;
+                    if (aks == 1)
+                        for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    else
+                        for (int p = 0; p < kc; p++) d[p * mr] = src[p * aks];
                 }
             }
         }

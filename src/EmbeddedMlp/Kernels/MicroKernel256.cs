@@ -72,7 +72,9 @@ namespace EmbeddedMlp.Kernels
         public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
             int k16 = k & ~15, k8 = k & ~7;
-            for (int i = 0; i < m; i++)
+            int i = 0;
+            for (; i <= m - 2; i += 2) DotNT2Rows(a + (long)i * k, b, c + i * ldc, ldc, n, k, accumulate);
+            for (; i < m; i++)
             {
                 float* ai = a + (long)i * k;
                 float* ci = c + i * ldc;
@@ -127,6 +129,67 @@ namespace EmbeddedMlp.Kernels
                     for (; p < k; p++) d0 += ai[p] * b0[p];
                     ci[j] = accumulate ? ci[j] + d0 : d0;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Two rows of C by dot products against four rows of B at a time: eight independent ymm accumulators, six
+        /// loads per eight FMAs, no packing (NT with a moderate number of rows).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotNT2Rows(float* a0, float* b, float* c0, long ldc, int n, int k, bool accumulate)
+        {
+            float* a1 = a0 + k;
+            float* c1 = c0 + ldc;
+            int k8 = k & ~7;
+            int j = 0;
+            for (; j <= n - 4; j += 4)
+            {
+                float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+                int p = 0;
+                for (; p < k8; p += 8)
+                {
+                    Vector256<float> x0 = Avx.LoadVector256(a0 + p), x1 = Avx.LoadVector256(a1 + p);
+                    Vector256<float> w = Avx.LoadVector256(b0 + p);
+                    s00 = Fma.MultiplyAdd(x0, w, s00); s10 = Fma.MultiplyAdd(x1, w, s10);
+                    w = Avx.LoadVector256(b1 + p);
+                    s01 = Fma.MultiplyAdd(x0, w, s01); s11 = Fma.MultiplyAdd(x1, w, s11);
+                    w = Avx.LoadVector256(b2 + p);
+                    s02 = Fma.MultiplyAdd(x0, w, s02); s12 = Fma.MultiplyAdd(x1, w, s12);
+                    w = Avx.LoadVector256(b3 + p);
+                    s03 = Fma.MultiplyAdd(x0, w, s03); s13 = Fma.MultiplyAdd(x1, w, s13);
+                }
+                Vector256<float> h0 = Avx.HorizontalAdd(Avx.HorizontalAdd(s00, s01), Avx.HorizontalAdd(s02, s03));
+                Vector256<float> h1 = Avx.HorizontalAdd(Avx.HorizontalAdd(s10, s11), Avx.HorizontalAdd(s12, s13));
+                Vector128<float> d0 = Sse.Add(h0.GetLower(), h0.GetUpper()), d1 = Sse.Add(h1.GetLower(), h1.GetUpper());
+                for (; p < k; p++)
+                {
+                    float x0 = a0[p], x1 = a1[p];
+                    d0 = Sse.Add(d0, Vector128.Create(x0 * b0[p], x0 * b1[p], x0 * b2[p], x0 * b3[p]));
+                    d1 = Sse.Add(d1, Vector128.Create(x1 * b0[p], x1 * b1[p], x1 * b2[p], x1 * b3[p]));
+                }
+                if (accumulate) { d0 = Sse.Add(Sse.LoadVector128(c0 + j), d0); d1 = Sse.Add(Sse.LoadVector128(c1 + j), d1); }
+                Sse.Store(c0 + j, d0);
+                Sse.Store(c1 + j, d1);
+            }
+            for (; j < n; j++)
+            {
+                float* b0 = b + (long)j * k;
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
+                int p = 0;
+                for (; p < k8; p += 8)
+                {
+                    Vector256<float> w = Avx.LoadVector256(b0 + p);
+                    s0 = Fma.MultiplyAdd(Avx.LoadVector256(a0 + p), w, s0);
+                    s1 = Fma.MultiplyAdd(Avx.LoadVector256(a1 + p), w, s1);
+                }
+                Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Vector256<float>.Zero);
+                Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                float d0 = d.ToScalar(), d1 = d.GetElement(1);
+                for (; p < k; p++) { d0 += a0[p] * b0[p]; d1 += a1[p] * b0[p]; }
+                c0[j] = accumulate ? c0[j] + d0 : d0;
+                c1[j] = accumulate ? c1[j] + d1 : d1;
             }
         }
     }

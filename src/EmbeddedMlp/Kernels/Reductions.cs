@@ -11,8 +11,8 @@ namespace EmbeddedMlp.Kernels
         public static void SumColumns(ReadOnlySpan<float> x, int rows, int cols, Span<float> dst, bool accumulate)
         {
             Guard.Dimensions(rows, cols, 0);
-            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), $"{rows}×{cols}");
-            Guard.AtLeast(dst.Length, cols, nameof(dst), $"{cols}");
+            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
+            Guard.AtLeast(dst.Length, cols, nameof(dst), 1, cols);
             if (!accumulate) dst.Slice(0, cols).Clear();
             fixed (float* px = &MemoryMarshal.GetReference(x))
             fixed (float* pd = &MemoryMarshal.GetReference(dst))
@@ -63,8 +63,8 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Each row r of a rows×cols matrix is set to <paramref name="row"/> (e.g. a bias before accumulation).</summary>
         public static void BroadcastRows(ReadOnlySpan<float> row, Span<float> x, int rows, int cols)
         {
-            Guard.AtLeast(row.Length, cols, nameof(row), $"{cols}");
-            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), $"{rows}×{cols}");
+            Guard.AtLeast(row.Length, cols, nameof(row), 1, cols);
+            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
             for (int r = 0; r < rows; r++) row.Slice(0, cols).CopyTo(x.Slice(r * cols, cols));
         }
     }
