@@ -108,7 +108,7 @@ namespace EmbeddedMlp.Kernels
                         for (int jc = j0; jc < j1; jc += nr)
                         {
                             int cols = Math.Min(nr, j1 - jc);
-                            Pack(b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
+                            Pack(path, b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
                             for (int ir = 0; ir < mcRows; ir += mr)
                             {
                                 int rows = Math.Min(mr, mcRows - ir);
@@ -173,8 +173,15 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr.</summary>
-        private static void Pack(float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
+        private static void Pack(KernelPath path, float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
         {
+#if NET8_0_OR_GREATER
+            if (path == KernelPath.Vector256 && bks == 1 && cols == MicroKernel256.NR)
+            {
+                MicroKernel256.PackTransposed16(b, bjs, kc, panel);
+                return;
+            }
+#endif
             if (bjs == 1)
             {
                 bool vector = Vector.IsHardwareAccelerated && cols == nr && nr % Vector<float>.Count == 0;

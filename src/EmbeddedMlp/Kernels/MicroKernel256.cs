@@ -192,6 +192,51 @@ namespace EmbeddedMlp.Kernels
                 c1[j] = accumulate ? c1[j] + d1 : d1;
             }
         }
+
+        /// <summary>
+        /// Transposing pack of a full 16-column panel: panel[p·16 + j] = b[j·bjs + p] for p &lt; kc, j &lt; 16, by 8×8
+        /// register transposes (NT forward: B = W [n,k], rows contiguous in depth).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void PackTransposed16(float* b, long bjs, int kc, float* panel)
+        {
+            int k8 = kc & ~7;
+            for (int jj = 0; jj < 16; jj += 8)
+            {
+                float* r0 = b + jj * bjs, r1 = r0 + bjs, r2 = r1 + bjs, r3 = r2 + bjs;
+                float* r4 = r3 + bjs, r5 = r4 + bjs, r6 = r5 + bjs, r7 = r6 + bjs;
+                float* dst = panel + jj;
+                int p = 0;
+                for (; p < k8; p += 8, dst += 8 * NR)
+                {
+                    Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+                    Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+                    Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+                    Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+                    Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+                    Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+                    Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+                    Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+                    Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+                    Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+                    Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+                    Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+                    Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+                    Avx.Store(dst + NR, Avx.Permute2x128(s1, s5, 0x20));
+                    Avx.Store(dst + 2 * NR, Avx.Permute2x128(s2, s6, 0x20));
+                    Avx.Store(dst + 3 * NR, Avx.Permute2x128(s3, s7, 0x20));
+                    Avx.Store(dst + 4 * NR, Avx.Permute2x128(s0, s4, 0x31));
+                    Avx.Store(dst + 5 * NR, Avx.Permute2x128(s1, s5, 0x31));
+                    Avx.Store(dst + 6 * NR, Avx.Permute2x128(s2, s6, 0x31));
+                    Avx.Store(dst + 7 * NR, Avx.Permute2x128(s3, s7, 0x31));
+                }
+                for (; p < kc; p++, dst += NR)
+                {
+                    dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p];
+                    dst[4] = r4[p]; dst[5] = r5[p]; dst[6] = r6[p]; dst[7] = r7[p];
+                }
+            }
+        }
     }
 }
 #endif
