@@ -18,9 +18,9 @@ public sealed class AgentTrainingOptions
     /// <summary>Frames excluded from the cost percentiles and the GC count (JIT, first workspaces).</summary>
     public int WarmupFrames { get; init; } = 100;
     /// <summary>A progress line every this many frames; 0 = none.</summary>
-    public int ProgressEvery { get; init; } = 1000;
+    public int ProgressEvery { get; init; } = 250;
     /// <summary>A learning-curve point every this many frames.</summary>
-    public int CurveEvery { get; init; } = 100;
+    public int CurveEvery { get; init; } = 25;
     /// <summary>Where to save the trained policy; null = do not save.</summary>
     public string? OutPath { get; init; }
     /// <summary>Learner hyper-parameters.</summary>

@@ -10,14 +10,14 @@ public readonly record struct CallCost(double MedianMicroseconds, double Allocat
     public long FitIn(double microseconds) => MedianMicroseconds > 0 ? (long)Math.Floor(microseconds / MedianMicroseconds) : 0;
 
     /// <summary>
-    /// Measures <paramref name="call"/>: two warm-up calls, then bytes allocated over a few calls
+    /// Measures <paramref name="call"/>: warm-up calls for <paramref name="budgetMs"/> (at least two: the JIT's tiered
+    /// compilation only optimises code after it has run a while), then bytes allocated over a few calls
     /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>), then timed calls until <paramref name="budgetMs"/> has passed
     /// (at least <paramref name="minCalls"/>); the median resists the noise of a shared machine.
     /// </summary>
     public static CallCost Measure(Action call, double budgetMs, int minCalls = 5)
     {
-        call();
-        call();
+        RepeatFor(call, budgetMs, minCalls: 2);
 
         const int allocationCalls = 3;
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -35,5 +35,11 @@ public readonly record struct CallCost(double MedianMicroseconds, double Allocat
         }
         Array.Sort(ticks, 0, n);
         return new CallCost(ticks[n / 2] * 1e6 / Stopwatch.Frequency, bytes, n);
+    }
+
+    private static void RepeatFor(Action call, double ms, int minCalls)
+    {
+        long budget = (long)(ms * Stopwatch.Frequency / 1000), start = Stopwatch.GetTimestamp();
+        for (int n = 0; n < minCalls || Stopwatch.GetTimestamp() - start < budget; n++) call();
     }
 }

@@ -15,7 +15,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-Console.WriteLine($"Median of repeated calls ({options.BudgetMs} ms of calls per line, after warm-up), one thread; " +
+Console.WriteLine($"Median of repeated calls ({options.BudgetMs} ms of calls per line, after as long a warm-up), one thread; " +
                   $"{Environment.ProcessorCount} logical cores, {(Vector.IsHardwareAccelerated ? $"{Vector<float>.Count}-float hardware vectors" : "no hardware vectors")}" +
                   $"{(Environment.GetEnvironmentVariable("EMBEDDEDMLP_KERNELS") is { Length: > 0 } k ? $", EMBEDDEDMLP_KERNELS={k}" : "")}.");
 Console.WriteLine("Models: relu hidden layers, softmax output; training step = forward + cross-entropy + backward + Adam.");
