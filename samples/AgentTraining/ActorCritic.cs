@@ -47,14 +47,14 @@ public sealed class ActorCritic
 
         Policy = new Mlp(Obs, new[]
         {
-            new LayerSpec(settings.Hidden, Activation.Tanh),
-            new LayerSpec(settings.Hidden, Activation.Tanh),
+            new LayerSpec(settings.Hidden, settings.HiddenActivation),
+            new LayerSpec(settings.Hidden, settings.HiddenActivation),
             new LayerSpec(Actions, Activation.Softmax),
         }, seed);
         Value = new Mlp(Obs, new[]
         {
-            new LayerSpec(settings.Hidden, Activation.Tanh),
-            new LayerSpec(settings.Hidden, Activation.Tanh),
+            new LayerSpec(settings.Hidden, settings.HiddenActivation),
+            new LayerSpec(settings.Hidden, settings.HiddenActivation),
             new LayerSpec(1, Activation.Identity),
         }, seed + 1);
         _policyTrainer = new Trainer(Policy, new TrainerOptions { MaxBatch = agents, Optimizer = OptimizerSettings.Adam(settings.PolicyLearningRate), ClipNorm = settings.ClipNorm });

@@ -5,6 +5,8 @@ public sealed class ActorCriticSettings
 {
     /// <summary>Width of the two hidden layers of both networks.</summary>
     public int Hidden { get; init; } = 64;
+    /// <summary>Activation of the hidden layers of both networks.</summary>
+    public Activation HiddenActivation { get; init; } = Activation.Tanh;
     /// <summary>n of the n-step returns: a tick is learned from this many frames after it was played.</summary>
     public int Horizon { get; init; } = 16;
     /// <summary>Discount factor γ.</summary>

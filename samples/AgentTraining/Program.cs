@@ -1,4 +1,5 @@
 using System;
+using EmbeddedMlp;
 using EmbeddedMlp.Samples.AgentTraining;
 
 // Agents that learn to balance cart-poles inside a running 60 Hz game loop. See README.md.
@@ -16,7 +17,7 @@ catch (ArgumentException e)
 }
 
 Console.WriteLine($"CartPole at 60 Hz, {options.Agents} agents, seed {options.Seed}: advantage actor-critic " +
-                  $"({options.Learner.Horizon}-step returns), one batched Predict and one training step per network every frame.");
+                  $"({options.Learner.Horizon}-step returns, {options.Learner.HiddenActivation.ToName()} hidden layers), one batched Predict and one training step per network every frame.");
 Console.WriteLine($"Success: mean episode length ≥ {options.SuccessMeanLength} over the last {options.SuccessWindow} episodes " +
                   $"(episodes cut at {CartPoleArena.MaxEpisodeLength} ticks), within {options.MaxFrames} frames.");
 
