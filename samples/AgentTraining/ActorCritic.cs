@@ -6,8 +6,9 @@ namespace EmbeddedMlp.Samples.AgentTraining;
 /// <summary>
 /// Advantage actor-critic with n-step returns, learning every frame from every agent at once.
 /// <list type="bullet">
-/// <item>Policy: obs → 64 tanh → 64 tanh → softmax over actions, shared by all agents (one batched <c>Predict</c>).</item>
-/// <item>Critic: obs → 64 tanh → 64 tanh → 1, the expected discounted return V(s).</item>
+/// <item>Policy: obs → 64 tanh → 64 tanh → softmax over actions (relu instead of tanh if so set), shared by all agents
+/// (one batched <c>Predict</c>).</item>
+/// <item>Critic: obs → 64 tanh → 64 tanh → 1, the expected discounted return V(s) (in units of 1/(1 − γ)).</item>
 /// <item>A ring of the last <c>Horizon</c> frames. Each frame, the oldest frame's ticks (one per agent) get their
 /// n-step return G (rewards of the following ticks plus γⁿ·V of the current state, cut at episode ends), and
 /// <b>one</b> step of each network learns from that mini-batch: the policy with class targets = the actions taken
