@@ -21,8 +21,10 @@ public sealed class AgentTrainingOptions
     public int ProgressEvery { get; init; } = 250;
     /// <summary>A learning-curve point every this many frames.</summary>
     public int CurveEvery { get; init; } = 25;
-    /// <summary>Where to save the trained policy; null = do not save.</summary>
+    /// <summary>Where to save the trained policy (at the end of the run); null = do not save.</summary>
     public string? OutPath { get; init; }
+    /// <summary>Also save to <see cref="OutPath"/> every this many frames during the run; 0 = only at the end.</summary>
+    public int SaveEvery { get; init; }
     /// <summary>Learner hyper-parameters.</summary>
     public ActorCriticSettings Learner { get; init; } = new();
 }

@@ -26,6 +26,17 @@ public sealed class AgentTrainingResult
     public int GcCollectionsAfterWarmup { get; init; }
     /// <summary>Bytes this thread allocated during the frames after warm-up, progress lines included.</summary>
     public long AllocatedBytesAfterWarmup { get; init; }
+    /// <summary>Saves to <see cref="AgentTrainingOptions.OutPath"/> during the run and at its end.</summary>
+    public int Saves { get; init; }
+    /// <summary>Slowest save (serialise + write + flush to disk + rename), in microseconds; 0 if none.</summary>
+    public double MaxSaveMicroseconds { get; init; }
+    /// <summary>Mean save time in microseconds; 0 if none.</summary>
+    public double MeanSaveMicroseconds { get; init; }
+    /// <summary>
+    /// Bytes allocated by the saves made after warm-up: saving allocates (file stream, metadata strings), so these
+    /// bytes, like the save times, are kept out of <see cref="AllocatedBytesAfterWarmup"/> and <see cref="Cost"/>.
+    /// </summary>
+    public long SaveAllocatedBytes { get; init; }
     /// <summary>The trained shared policy.</summary>
     public Mlp Policy { get; init; } = null!;
 

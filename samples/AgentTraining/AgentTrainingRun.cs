@@ -7,7 +7,9 @@ namespace EmbeddedMlp.Samples.AgentTraining;
 /// <summary>
 /// The game loop of the sample, as a Unity <c>Update()</c> would run it: each 60 Hz frame, every agent observes,
 /// the shared policy decides for all of them in one batched call and learns one step, the world ticks.
-/// Everything is allocated before the first frame.
+/// Everything is allocated before the first frame. With <see cref="AgentTrainingOptions.OutPath"/> the policy is saved
+/// at the end, and every <see cref="AgentTrainingOptions.SaveEvery"/> frames if set: a save is a frame-boundary event,
+/// timed and counted apart from the learning work (it allocates and waits for the disk).
 /// </summary>
 public static class AgentTrainingRun
 {
@@ -30,6 +32,26 @@ public static class AgentTrainingRun
         long allocatedBefore = 0;
         long intervalTicks = 0, intervalMax = 0;
         int frame = 0;
+        int saves = 0, lastSaved = -1, saveGc = 0;
+        long saveTicks = 0, saveMaxTicks = 0, saveAllocated = 0;
+
+        void Save()
+        {
+            bool counted = frame > options.WarmupFrames; // after the warm-up baseline: keep the save out of the loop's counts
+            int gc0 = GC.CollectionCount(0);
+            long a0 = GC.GetAllocatedBytesForCurrentThread(), s0 = Stopwatch.GetTimestamp();
+            PolicyFile.SavePolicy(learner.Policy, options.OutPath!, PolicyFile.Metadata(options, frame, episodes.Count, episodes.WindowMean, success));
+            long t = Stopwatch.GetTimestamp() - s0;
+            if (counted)
+            {
+                saveAllocated += GC.GetAllocatedBytesForCurrentThread() - a0;
+                saveGc += GC.CollectionCount(0) - gc0;
+            }
+            saves++;
+            lastSaved = frame;
+            saveTicks += t;
+            saveMaxTicks = Math.Max(saveMaxTicks, t);
+        }
 
         arena.Observe(observations);
         while (frame < options.MaxFrames)
@@ -68,16 +90,21 @@ public static class AgentTrainingRun
                     learner.LastPolicyLoss, learner.LastValueLoss);
                 intervalTicks = intervalMax = 0;
             }
+            bool stop = false;
             if (success is null && episodes.WindowFull && episodes.WindowMean >= options.SuccessMeanLength)
             {
                 success = frame;
-                if (options.StopAtSuccess) break;
+                stop = options.StopAtSuccess;
             }
+            if (options.OutPath is not null && options.SaveEvery > 0 && frame % options.SaveEvery == 0) Save();
+            if (stop) break;
         }
 
         bool warm = frame > options.WarmupFrames;
-        int gc = warm ? GC.CollectionCount(0) - gcBefore : 0;
-        long allocated = warm ? GC.GetAllocatedBytesForCurrentThread() - allocatedBefore : 0;
+        int gc = warm ? GC.CollectionCount(0) - gcBefore - saveGc : 0;
+        long allocated = warm ? GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - saveAllocated : 0;
+        if (options.OutPath is not null && lastSaved != frame) Save(); // the final save, after the loop's counters are read
+        double saveUs = 1e6 / Stopwatch.Frequency;
         int measuredFrom = Math.Min(options.WarmupFrames, frame);
         return new AgentTrainingResult
         {
@@ -93,6 +120,10 @@ public static class AgentTrainingRun
             Cost = FrameCost.FromTicks(cost.AsSpan(measuredFrom, frame - measuredFrom)),
             GcCollectionsAfterWarmup = gc,
             AllocatedBytesAfterWarmup = allocated,
+            Saves = saves,
+            MaxSaveMicroseconds = saveMaxTicks * saveUs,
+            MeanSaveMicroseconds = saves == 0 ? 0 : saveTicks * saveUs / saves,
+            SaveAllocatedBytes = saveAllocated,
             Policy = learner.Policy,
         };
     }

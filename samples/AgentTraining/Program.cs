@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using EmbeddedMlp;
 using EmbeddedMlp.Samples.AgentTraining;
 
@@ -16,12 +17,27 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (options.OutPath is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(options.OutPath))))
+{
+    Console.Error.WriteLine($"error: --out: expected a path in an existing folder, found '{options.OutPath}' (no folder {Path.GetDirectoryName(Path.GetFullPath(options.OutPath))}).");
+    return 2;
+}
+
 Console.WriteLine($"CartPole at 60 Hz, {options.Agents} agents, seed {options.Seed}: advantage actor-critic " +
                   $"({options.Learner.Horizon}-step returns, {options.Learner.HiddenActivation.ToName()} hidden layers), one batched Predict and one training step per network every frame.");
 Console.WriteLine($"Success: mean episode length ≥ {options.SuccessMeanLength} over the last {options.SuccessWindow} episodes " +
                   $"(episodes cut at {CartPoleArena.MaxEpisodeLength} ticks), within {options.MaxFrames} frames.");
 
-AgentTrainingResult r = AgentTrainingRun.Run(options, quiet ? null : Console.Out);
+AgentTrainingResult r;
+try
+{
+    r = AgentTrainingRun.Run(options, quiet ? null : Console.Out);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"--out {options.OutPath}: not saved: {e.Message}");
+    return 3;
+}
 
 Console.WriteLine();
 Console.WriteLine($"Learning curve: mean episode length of the last {options.SuccessWindow} episodes");
@@ -35,15 +51,8 @@ Console.WriteLine($"after warm-up ({options.WarmupFrames} frames): {r.GcCollecti
 
 if (options.OutPath is not null)
 {
-    try
-    {
-        PolicyFile.SavePolicy(r.Policy, options.OutPath);
-        Console.WriteLine($"policy saved to {options.OutPath}");
-    }
-    catch (NotSupportedException e)
-    {
-        Console.Error.WriteLine($"--out {options.OutPath}: not saved: {e.Message}");
-        return 3;
-    }
+    Console.WriteLine($"policy saved to {options.OutPath} ({new FileInfo(options.OutPath).Length} bytes, model file v1, f32, with metadata); " +
+                      $"{r.Saves} save{(r.Saves == 1 ? "" : "s")}: mean {r.MeanSaveMicroseconds:F0} µs, max {r.MaxSaveMicroseconds:F0} µs each " +
+                      $"(atomic: write, flush to disk, rename), {r.SaveAllocatedBytes} bytes allocated by saves after warm-up (not counted above)");
 }
 return r.Succeeded ? 0 : 1;

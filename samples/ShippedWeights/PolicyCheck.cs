@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Text;
 using EmbeddedMlp.Samples.AgentTraining;
 
@@ -8,8 +10,8 @@ namespace EmbeddedMlp.Samples.ShippedWeights;
 /// <summary>An <c>inspect</c>-style summary of a loaded policy, and the checks a game makes before trusting it.</summary>
 public static class PolicyCheck
 {
-    /// <summary>Layers, parameter count, size in memory, weight range.</summary>
-    public static string Summary(Mlp policy)
+    /// <summary>Layers, parameter count, size in memory, weight range, and the file's metadata if given.</summary>
+    public static string Summary(Mlp policy, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var sb = new StringBuilder();
         sb.Append(policy).Append('\n');
@@ -21,7 +23,25 @@ public static class PolicyCheck
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         foreach (float p in policy.Parameters) { min = MathF.Min(min, p); max = MathF.Max(max, p); }
         sb.Append($"  {policy.ParameterCount} parameters ({policy.ParameterCount * sizeof(float)} bytes of float32), weights in [{min:G4}, {max:G4}]\n");
+        if (metadata is not null && metadata.Count > 0)
+        {
+            sb.Append("  metadata:\n");
+            var keys = new List<string>(metadata.Keys);
+            keys.Sort(StringComparer.Ordinal);
+            foreach (string k in keys) sb.Append($"    {k}: {metadata[k]}\n");
+        }
         return sb.ToString();
+    }
+
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> have the same layers and bit-identical parameters.</summary>
+    public static bool IdenticalWeights(Mlp a, Mlp b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.InputCount != b.InputCount || a.LayerCount != b.LayerCount) return false;
+        for (int l = 0; l < a.LayerCount; l++)
+            if (!a.Layers[l].Equals(b.Layers[l])) return false;
+        return MemoryMarshal.AsBytes(a.Parameters).SequenceEqual(MemoryMarshal.AsBytes(b.Parameters));
     }
 
     /// <summary>Throws <see cref="InvalidDataException"/> unless <paramref name="policy"/> fits the CartPole game: 4 inputs, 2 softmax outputs, finite weights.</summary>

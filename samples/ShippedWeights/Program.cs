@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using EmbeddedMlp;
 using EmbeddedMlp.Samples.ShippedWeights;
+using EmbeddedMlp.Serialization;
 
 // A policy shipped with the game drives a crowd of cart-poles: load, check, then one batched Predict per frame.
 ShippedWeightsOptions options;
@@ -17,37 +19,34 @@ catch (ArgumentException e)
 }
 
 string path = options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, PolicySource.ShippedFileName);
-if (options.ModelPath is not null && !File.Exists(path))
+if (!File.Exists(path))
 {
-    Console.Error.WriteLine($"error: --model: expected an existing model file, found no file at '{path}'.");
+    Console.Error.WriteLine(options.ModelPath is not null
+        ? $"error: --model: expected an existing model file, found no file at '{path}'."
+        : $"error: expected the shipped policy next to the executable, found no file at '{path}' " +
+          $"(it is samples/ShippedWeights/{PolicySource.ShippedFileName}, copied by the build).");
     return 2;
 }
 
-Mlp? policy = null;
-if (File.Exists(path))
+Mlp policy, fromBytes;
+IReadOnlyDictionary<string, string> metadata;
+byte[] bytes;
+try
 {
-    try
-    {
-        policy = PolicySource.LoadFromFile(path);                           // from a file on disk
-        Mlp fromBytes = PolicySource.LoadFromBytes(File.ReadAllBytes(path)); // as a Unity TextAsset hands it over
-        bool same = policy.Parameters.SequenceEqual(fromBytes.Parameters);
-        Console.WriteLine($"loaded {path} ({new FileInfo(path).Length} bytes); loading the same bytes from memory gives {(same ? "the same" : "DIFFERENT")} weights");
-        if (!same) return 1;
-    }
-    catch (NotSupportedException e)
-    {
-        Console.WriteLine($"cannot load {path} yet: {e.Message}");
-    }
+    policy = PolicySource.LoadFromFile(path);        // from a file on disk
+    bytes = File.ReadAllBytes(path);                 // what a Unity TextAsset.bytes holds
+    fromBytes = PolicySource.LoadFromBytes(bytes);   // as a Unity game loads it
+    metadata = ModelFile.ReadMetadata(bytes);
 }
-else
+catch (ModelFormatException e)
 {
-    Console.WriteLine($"no model file at {path} (model files arrive with issue 4)");
+    Console.Error.WriteLine($"error: {path} is not a valid model file: {e.Message}");
+    return 1;
 }
-if (policy is null)
-{
-    Console.WriteLine($"stand-in: training the policy in-process with the AgentTraining sample, seed {options.TrainSeed}…");
-    policy = PolicySource.TrainInProcess(options.TrainSeed, Console.Out);
-}
+bool same = PolicyCheck.IdenticalWeights(policy, fromBytes);
+Console.WriteLine($"loaded {path} ({bytes.Length} bytes, model file v1) from the file and from its bytes in memory: " +
+                  $"{(same ? "identical weights, bit for bit" : "DIFFERENT weights")}");
+if (!same) return 1;
 
 try
 {
@@ -58,7 +57,7 @@ catch (InvalidDataException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
-Console.Write(PolicyCheck.Summary(policy));
+Console.Write(PolicyCheck.Summary(policy, metadata));
 
 CrowdOptions crowd = options.Crowd;
 Console.WriteLine($"driving {crowd.Agents} cart-poles for {crowd.Frames} frames ({crowd.Frames / 60.0:F0} s at 60 Hz), one batched Predict per frame, greedy actions");

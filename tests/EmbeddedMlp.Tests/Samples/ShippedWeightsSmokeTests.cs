@@ -1,22 +1,40 @@
 #if !UNITY_5_3_OR_NEWER // runs the console samples, which are not part of a Unity project
-using System;
+using System.Collections.Generic;
 using System.IO;
 using EmbeddedMlp.Samples.ShippedWeights;
+using EmbeddedMlp.Serialization;
+using EmbeddedMlp.Tests.Package;
 using NUnit.Framework;
 
 namespace EmbeddedMlp.Tests.Samples
 {
-    /// <summary>
-    /// The ShippedWeights sample's crowd run with the policy it ships. Until model files exist (issue 4) the policy
-    /// is the one AgentTraining makes with seed 1, trained here once (about 2,000 frames).
-    /// </summary>
+    /// <summary>The ShippedWeights sample's crowd run with the policy file committed in the sample.</summary>
     [TestFixture]
     public class ShippedWeightsSmokeTests
     {
         private Mlp _policy = null!;
+        private byte[] _bytes = null!;
 
         [OneTimeSetUp]
-        public void TrainTheStandInPolicy() => _policy = PolicySource.TrainInProcess(seed: 1);
+        public void LoadTheShippedPolicy()
+        {
+            string path = Path.Combine(RepositoryFiles.Root, "samples", "ShippedWeights", PolicySource.ShippedFileName);
+            _policy = PolicySource.LoadFromFile(path);
+            _bytes = File.ReadAllBytes(path);
+        }
+
+        [Test]
+        public void FileAndBytesGiveIdenticalWeights()
+        {
+            Mlp fromBytes = PolicySource.LoadFromBytes(_bytes);
+            Assert.That(PolicyCheck.IdenticalWeights(_policy, fromBytes), Is.True);
+            Assert.That(fromBytes.Parameters.ToArray(), Is.EqualTo(_policy.Parameters.ToArray()));
+
+            IReadOnlyDictionary<string, string> meta = ModelFile.ReadMetadata(_bytes);
+            Assert.That(meta["name"], Is.EqualTo("cartpole-policy"));
+            Assert.That(meta["seed"], Is.EqualTo("1"));
+            Assert.That(_bytes.Length, Is.LessThan(24 * 1024), "4,610 f32 parameters and a little metadata");
+        }
 
         [Test]
         public void ShippedPolicyScoresAboveItsThresholdWithoutAllocating()
@@ -49,17 +67,16 @@ namespace EmbeddedMlp.Tests.Samples
         }
 
         [Test]
-        public void SummaryListsTheLayers()
+        public void SummaryListsTheLayersAndTheMetadata()
         {
-            string s = PolicyCheck.Summary(_policy);
-            Assert.That(s, Does.Contain("4610 parameters").And.Contain("softmax").And.Contain("layer 2"));
+            string s = PolicyCheck.Summary(_policy, ModelFile.ReadMetadata(_bytes));
+            Assert.That(s, Does.Contain("4610 parameters").And.Contain("softmax").And.Contain("layer 2").And.Contain("seed: 1"));
         }
 
         [Test]
-        public void LoadingWaitsForTheModelFileApi()
+        public void BytesThatAreNotAModelFileAreRejected()
         {
-            Assert.Throws<NotSupportedException>(() => PolicySource.LoadFromFile("cartpole-policy.emlp"));
-            Assert.Throws<NotSupportedException>(() => PolicySource.LoadFromBytes(new byte[16]));
+            Assert.Throws<ModelFormatException>(() => PolicySource.LoadFromBytes(new byte[16]));
         }
     }
 }
