@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace EmbeddedMlp.Kernels
@@ -23,6 +24,7 @@ namespace EmbeddedMlp.Kernels
             new Epilogue { Y = activation == FusedActivation.Identity ? null : y, Ldy = ldy, Activation = activation };
 
         /// <summary>Applies the epilogue to the rows×cols block at c (row stride ldc) whose top-left is C[row0, col0].</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Apply(float* c, long ldc, int rows, int cols, int row0, int col0)
         {
             if (Y != null) { ApplyDerivative(c, ldc, rows, cols, Y + row0 * Ldy + col0); return; }
@@ -65,6 +67,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void AddBias(float* cr, float* bias, int cols)
         {
             int j = 0, w = Vector<float>.Count;
@@ -73,6 +76,7 @@ namespace EmbeddedMlp.Kernels
             for (; j < cols; j++) cr[j] += bias[j];
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private void ApplyDerivative(float* c, long ldc, int rows, int cols, float* y)
         {
             if (Activation == FusedActivation.Relu || Activation == FusedActivation.LeakyRelu)

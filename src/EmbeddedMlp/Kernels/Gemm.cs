@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EmbeddedMlp.Kernels
@@ -113,6 +114,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void DotNT(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate)
         {
             switch (path)
