@@ -8,14 +8,14 @@ using BenchmarkDotNet.Running;
 
 namespace EmbeddedMlp.Benchmarks
 {
-    /// <summary>Default columns plus median, allocation and GFLOP/s; one table per category (each with its own baseline).</summary>
+    /// <summary>Default columns plus median, min, allocation and GFLOP/s (from the median); one table per category and parameter (each with its own baseline).</summary>
     public sealed class BenchConfig : ManualConfig
     {
         public BenchConfig()
         {
             Add(DefaultConfig.Instance);
             AddDiagnoser(MemoryDiagnoser.Default);
-            AddColumn(StatisticColumn.Median, new GflopsColumn());
+            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn());
             AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams);
             WithOptions(ConfigOptions.JoinSummary);
         }

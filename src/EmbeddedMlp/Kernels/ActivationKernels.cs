@@ -93,10 +93,11 @@ namespace EmbeddedMlp.Kernels
                     {
                         var dv = *(Vector<float>*)(pd + i);
                         var mask = Vector.GreaterThan(*(Vector<float>*)(py + i), Vector<float>.Zero);
-                        *(Vector<float>*)(pd + i) = Vector.ConditionalSelect(mask, dv, dv * neg);
+                        // Relu selects 0 (as PyTorch's threshold_backward) so an infinite d gives 0, not NaN.
+                        *(Vector<float>*)(pd + i) = Vector.ConditionalSelect(mask, dv, negative == 0f ? Vector<float>.Zero : dv * neg);
                     }
                 }
-                for (; i < n; i++) pd[i] = py[i] > 0f ? pd[i] : pd[i] * negative;
+                for (; i < n; i++) pd[i] = py[i] > 0f ? pd[i] : negative == 0f ? 0f : pd[i] * negative;
             }
         }
 

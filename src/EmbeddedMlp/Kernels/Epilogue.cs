@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace EmbeddedMlp.Kernels
@@ -23,47 +24,86 @@ namespace EmbeddedMlp.Kernels
             new Epilogue { Y = activation == FusedActivation.Identity ? null : y, Ldy = ldy, Activation = activation };
 
         /// <summary>Applies the epilogue to the rows×cols block at c (row stride ldc) whose top-left is C[row0, col0].</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Apply(float* c, long ldc, int rows, int cols, int row0, int col0)
         {
             if (Y != null) { ApplyDerivative(c, ldc, rows, cols, Y + row0 * Ldy + col0); return; }
             if (Bias == null && Activation == FusedActivation.Identity) return;
             float* bias = Bias == null ? null : Bias + col0;
-            bool vector = KernelDispatch.UseVector;
-            int w = Vector<float>.Count;
+            if (Activation == FusedActivation.Tanh || Activation == FusedActivation.Sigmoid)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* cr = c + r * ldc;
+                    if (bias != null) AddBias(cr, bias, cols);
+                    if (Activation == FusedActivation.Tanh) ActivationKernels.Tanh(new Span<float>(cr, cols));
+                    else ActivationKernels.Sigmoid(new Span<float>(cr, cols));
+                }
+                return;
+            }
+            // Identity, relu, leaky relu: one pass per row, inline. Relu keeps NaN (it compares false with 0).
+            float slope = Activation == FusedActivation.Relu ? 0f : ActivationKernels.LeakySlope;
+            bool rectify = Activation != FusedActivation.Identity, leaky = Activation == FusedActivation.LeakyRelu;
+            int w = Vector<float>.Count, jv = KernelDispatch.UseVector ? cols - cols % w : 0;
+            var vSlope = new Vector<float>(slope);
             for (int r = 0; r < rows; r++)
             {
                 float* cr = c + r * ldc;
-                if (bias != null)
+                int j = 0;
+                for (; j < jv; j += w)
                 {
-                    int j = 0;
-                    if (vector)
-                        for (; j <= cols - w; j += w) *(Vector<float>*)(cr + j) += *(Vector<float>*)(bias + j);
-                    for (; j < cols; j++) cr[j] += bias[j];
+                    var v = *(Vector<float>*)(cr + j);
+                    if (bias != null) v += *(Vector<float>*)(bias + j);
+                    if (rectify) v = Vector.ConditionalSelect(Vector.LessThanOrEqual(v, Vector<float>.Zero), leaky ? v * vSlope : Vector<float>.Zero, v);
+                    *(Vector<float>*)(cr + j) = v;
                 }
-                switch (Activation)
+                for (; j < cols; j++)
                 {
-                    case FusedActivation.Identity: break;
-                    case FusedActivation.Relu: ActivationKernels.Relu(new Span<float>(cr, cols)); break;
-                    case FusedActivation.LeakyRelu: ActivationKernels.LeakyRelu(new Span<float>(cr, cols)); break;
-                    case FusedActivation.Tanh: ActivationKernels.Tanh(new Span<float>(cr, cols)); break;
-                    case FusedActivation.Sigmoid: ActivationKernels.Sigmoid(new Span<float>(cr, cols)); break;
+                    float v = cr[j];
+                    if (bias != null) v += bias[j];
+                    if (rectify && v <= 0f) v = leaky ? v * slope : 0f;
+                    cr[j] = v;
                 }
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
+        private static void AddBias(float* cr, float* bias, int cols)
+        {
+            int j = 0, w = Vector<float>.Count;
+            if (KernelDispatch.UseVector)
+                for (; j <= cols - w; j += w) *(Vector<float>*)(cr + j) += *(Vector<float>*)(bias + j);
+            for (; j < cols; j++) cr[j] += bias[j];
+        }
+
+        [MethodImpl(KernelHints.Optimize)]
         private void ApplyDerivative(float* c, long ldc, int rows, int cols, float* y)
         {
+            if (Activation == FusedActivation.Relu || Activation == FusedActivation.LeakyRelu)
+            {
+                bool leaky = Activation == FusedActivation.LeakyRelu;
+                float negative = ActivationKernels.LeakySlope;
+                int w = Vector<float>.Count, jv = KernelDispatch.UseVector ? cols - cols % w : 0;
+                var vNeg = new Vector<float>(negative);
+                for (int r = 0; r < rows; r++)
+                {
+                    float* d = c + r * ldc, yr = y + r * Ldy;
+                    int j = 0;
+                    for (; j < jv; j += w)
+                    {
+                        var dv = *(Vector<float>*)(d + j);
+                        *(Vector<float>*)(d + j) = Vector.ConditionalSelect(Vector.GreaterThan(*(Vector<float>*)(yr + j), Vector<float>.Zero), dv, leaky ? dv * vNeg : Vector<float>.Zero);
+                    }
+                    for (; j < cols; j++) d[j] = yr[j] > 0f ? d[j] : leaky ? d[j] * negative : 0f;
+                }
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 var d = new Span<float>(c + r * ldc, cols);
                 var yr = new ReadOnlySpan<float>(y + r * Ldy, cols);
-                switch (Activation)
-                {
-                    case FusedActivation.Relu: ActivationKernels.ReluBackward(yr, d); break;
-                    case FusedActivation.LeakyRelu: ActivationKernels.LeakyReluBackward(yr, d); break;
-                    case FusedActivation.Tanh: ActivationKernels.TanhBackward(yr, d); break;
-                    case FusedActivation.Sigmoid: ActivationKernels.SigmoidBackward(yr, d); break;
-                }
+                if (Activation == FusedActivation.Tanh) ActivationKernels.TanhBackward(yr, d);
+                else ActivationKernels.SigmoidBackward(yr, d);
             }
         }
     }

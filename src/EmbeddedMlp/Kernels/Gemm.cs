@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EmbeddedMlp.Kernels
@@ -21,14 +22,14 @@ namespace EmbeddedMlp.Kernels
     {
         /// <summary>
         /// Whether NT runs as dot products (no packing) rather than through the packed driver: always for one or two
-        /// rows (matrix-vector); with AVX2 also for up to 64 rows when B fits in L2, where transposing B into panels
-        /// would cost as much as the product.
+        /// rows (matrix-vector); with AVX2 also for narrow outputs (fewer than one 16-column panel, e.g. a 4- or
+        /// 10-class head) or few rows, when B fits in L2 — there packing B would cost as much as the product.
         /// </summary>
         internal static bool UseDot(KernelPath path, int m, int n, int k)
         {
             if (k == 0) return false;
             if (m <= 2) return true;
-            return path == KernelPath.Vector256 && k >= 16 && m <= 64 && (long)n * k <= 64 * 1024;
+            return path == KernelPath.Vector256 && k >= 16 && (n < 16 || m < 12) && (long)n * k <= 64 * 1024;
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ.</summary>
@@ -113,6 +114,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void DotNT(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate)
         {
             switch (path)

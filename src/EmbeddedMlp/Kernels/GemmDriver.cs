@@ -28,6 +28,7 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Per-thread packed block of A, allocated on a thread's first large product.</summary>
         [ThreadStatic] private static float[]? t_packedA;
 
+        [MethodImpl(KernelHints.Optimize)]
         public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
         {
@@ -80,6 +81,7 @@ namespace EmbeddedMlp.Kernels
         /// reuse it, A is packed too (blocks of <see cref="MC"/> rows as contiguous MR-row micro-panels), so that
         /// large row strides (4 KB apart rows alias in L1) do not evict the B panel.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int j0, int j1)
         {
@@ -142,6 +144,7 @@ namespace EmbeddedMlp.Kernels
         /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of
         /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         private static void PackA(float* a, long ars, long aks, int rows, int kc, int mr, float* dst)
         {
             for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
@@ -159,6 +162,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void Tile(KernelPath path, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
         {
             switch (path)
@@ -173,6 +177,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         private static void Pack(KernelPath path, float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
         {
 #if NET8_0_OR_GREATER

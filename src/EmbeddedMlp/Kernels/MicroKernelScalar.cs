@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Kernels
 {
@@ -14,6 +15,7 @@ namespace EmbeddedMlp.Kernels
         /// C[4,4] (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks] (rows past <paramref name="rows"/>
         /// repeat the last row), panel rows of <see cref="NR"/> floats.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
             float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars, a3 = a + Math.Min(3, rows - 1) * ars;
@@ -47,6 +49,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products, four rows of B at a time (few rows of A).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
             for (int i = 0; i < m; i++)

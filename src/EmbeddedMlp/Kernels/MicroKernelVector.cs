@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace EmbeddedMlp.Kernels
@@ -14,6 +15,7 @@ namespace EmbeddedMlp.Kernels
         public static int NR => 2 * Vector<float>.Count;
 
         /// <summary>C[4, 2W] (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of <see cref="NR"/> floats.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
             int w = Vector<float>.Count, nr = 2 * w;
@@ -52,6 +54,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products, four rows of B at a time (few rows of A).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
             int w = Vector<float>.Count;

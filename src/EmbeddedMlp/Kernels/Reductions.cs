@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -8,6 +9,7 @@ namespace EmbeddedMlp.Kernels
     public static unsafe class Reductions
     {
         /// <summary>dst[j] (+)= Σ_r x[r, j] over a rows×cols row-major matrix (the bias gradient).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void SumColumns(ReadOnlySpan<float> x, int rows, int cols, Span<float> dst, bool accumulate)
         {
             Guard.Dimensions(rows, cols, 0);
@@ -31,6 +33,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>Σ x², accumulated in double so that large finite values do not overflow (fixed order per path).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static double SumOfSquares(ReadOnlySpan<float> x)
         {
             int i = 0, n = x.Length;

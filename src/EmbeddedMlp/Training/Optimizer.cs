@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using EmbeddedMlp.Kernels;
@@ -52,6 +53,7 @@ namespace EmbeddedMlp.Training
         /// <summary>The momentum buffer (empty when momentum is 0).</summary>
         public Span<float> MomentumBuffer => _momentum;
 
+        [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
             float wd = Settings.WeightDecay, mu = Settings.Momentum, damp = 1f - Settings.Dampening;
@@ -121,6 +123,7 @@ namespace EmbeddedMlp.Training
         /// <summary>Second moment (exp_avg_sq).</summary>
         public Span<float> SecondMoment => _v;
 
+        [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
             float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon, wd = Settings.WeightDecay;

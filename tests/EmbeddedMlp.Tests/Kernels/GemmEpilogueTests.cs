@@ -130,5 +130,51 @@ namespace EmbeddedMlp.Tests.Kernels
             Gemm.NT(new float[0], new float[0], c, 2, 2, 0, false, new float[] { -1f, 2f }, FusedActivation.Relu);
             Assert.That(c, Is.EqualTo(new float[] { 0, 2, 0, 2 }));
         }
+
+        [Test]
+        public void RectifiersMapInfinitiesAndKeepNaN()
+        {
+            // One row, k = 1: C = bias + 1·0 across 20 columns (vector body and scalar tail) on every path.
+            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
+                using (new KernelTestSupport.PathScope(path))
+                {
+                    var bias = new float[20];
+                    for (int j = 0; j < 20; j++) bias[j] = j % 3 == 0 ? float.NegativeInfinity : j % 3 == 1 ? float.NaN : float.PositiveInfinity;
+                    var relu = new float[20];
+                    var leaky = new float[20];
+                    Gemm.NT(new float[] { 1f }, new float[20], relu, 1, 20, 1, false, bias, FusedActivation.Relu);
+                    Gemm.NT(new float[] { 1f }, new float[20], leaky, 1, 20, 1, false, bias, FusedActivation.LeakyRelu);
+                    for (int j = 0; j < 20; j++)
+                    {
+                        if (j % 3 == 0)
+                        {
+                            Assert.That(relu[j], Is.EqualTo(0f), $"relu(−Inf) {path}");
+                            Assert.That(float.IsNegativeInfinity(leaky[j]), Is.True, $"leaky(−Inf) {path}");
+                        }
+                        else if (j % 3 == 1)
+                        {
+                            Assert.That(float.IsNaN(relu[j]) && float.IsNaN(leaky[j]), Is.True, $"NaN kept {path}");
+                        }
+                        else
+                        {
+                            Assert.That(float.IsPositiveInfinity(relu[j]) && float.IsPositiveInfinity(leaky[j]), Is.True, $"+Inf kept {path}");
+                        }
+                    }
+                    // Relu's derivative selects 0 where y ≤ 0, even for an infinite gradient.
+                    var d = new float[20];
+                    var y = new float[20];
+                    for (int j = 0; j < 20; j++) y[j] = j % 2 == 0 ? 0f : 1f;
+                    Gemm.NN(new float[] { float.PositiveInfinity }, Filled(20, 1f), d, 1, 20, 1, false, y, FusedActivation.Relu);
+                    for (int j = 0; j < 20; j++)
+                        Assert.That(d[j], Is.EqualTo(j % 2 == 0 ? 0f : float.PositiveInfinity), $"relu'·Inf {path} [{j}]");
+                }
+        }
+
+        private static float[] Filled(int n, float v)
+        {
+            var x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = v;
+            return x;
+        }
     }
 }
