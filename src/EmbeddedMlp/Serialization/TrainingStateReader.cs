@@ -121,6 +121,14 @@ namespace EmbeddedMlp.Serialization
             if (!(t.ClipNorm >= 0f) || float.IsInfinity(t.ClipNorm))
                 throw new ModelFormatException(KeyName(KClipNorm), "a finite value ≥ 0 (0 = off)", t.ClipNorm.ToString(CultureInfo.InvariantCulture));
 
+            // The trainer allocates max_batch × (Σ units + 2 × widest layer) floats of workspace: bound it like the parameters.
+            long units = 0, widest = 0;
+            foreach (ParsedLayer layer in model.Layers) { units += layer.Units; widest = Math.Max(widest, layer.Units); }
+            long workspace = t.MaxBatch * (units + 2 * widest);
+            if (workspace > options.MaxParameters)
+                throw new ModelFormatException(KeyName(KMaxBatch), $"a batch whose trainer workspace, max_batch × (Σ units + 2 × widest) floats, is at most {options.MaxParameters} (ModelLoadOptions.MaxParameters)",
+                    $"{t.MaxBatch} × ({units} + 2 × {widest}) = {workspace}");
+
             long bytes = model.ParameterCount * 4;
             if (t.HasMomentumBuffer) CheckBlob(t.MomentumBuffer, bytes, model.ParameterCount, KMomentumBuffer, options);
             if (t.HasExpAvg) CheckBlob(t.ExpAvg, bytes, model.ParameterCount, KExpAvg, options);
