@@ -21,9 +21,9 @@ namespace EmbeddedMlp.Kernels
         public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)m * k, nameof(a), $"{m}×{k}");
-            Guard.AtLeast(b.Length, (long)n * k, nameof(b), $"{n}×{k}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
+            Guard.AtLeast(a.Length, m, k, nameof(a));
+            Guard.AtLeast(b.Length, n, k, nameof(b));
+            Guard.AtLeast(c.Length, m, n, nameof(c));
             if (m == 0 || n == 0) return;
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
@@ -38,9 +38,9 @@ namespace EmbeddedMlp.Kernels
         public static void TN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)k * m, nameof(a), $"{k}×{m}");
-            Guard.AtLeast(b.Length, (long)k * n, nameof(b), $"{k}×{n}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
+            Guard.AtLeast(a.Length, k, m, nameof(a));
+            Guard.AtLeast(b.Length, k, n, nameof(b));
+            Guard.AtLeast(c.Length, m, n, nameof(c));
             if (m == 0 || n == 0) return;
             if (!accumulate) c.Slice(0, m * n).Clear();
             fixed (float* pa = &MemoryMarshal.GetReference(a))
@@ -64,9 +64,9 @@ namespace EmbeddedMlp.Kernels
         public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, (long)m * k, nameof(a), $"{m}×{k}");
-            Guard.AtLeast(b.Length, (long)k * n, nameof(b), $"{k}×{n}");
-            Guard.AtLeast(c.Length, (long)m * n, nameof(c), $"{m}×{n}");
+            Guard.AtLeast(a.Length, m, k, nameof(a));
+            Guard.AtLeast(b.Length, k, n, nameof(b));
+            Guard.AtLeast(c.Length, m, n, nameof(c));
             if (m == 0 || n == 0) return;
             if (!accumulate) c.Slice(0, m * n).Clear();
             fixed (float* pa = &MemoryMarshal.GetReference(a))

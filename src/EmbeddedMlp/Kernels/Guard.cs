@@ -12,10 +12,12 @@ namespace EmbeddedMlp.Kernels
             if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, $"k: expected 0 or more, found {k}.");
         }
 
-        public static void AtLeast(int length, long required, string name, string shape)
+        /// <summary>Checks that a span holds a rows×cols matrix; formats the message only when it does not.</summary>
+        public static void AtLeast(int length, int rows, int cols, string name)
         {
+            long required = (long)rows * cols;
             if (length < required)
-                throw new ArgumentException($"{name}: expected at least {required} elements ({shape}), found {length}.", name);
+                throw new ArgumentException($"{name}: expected at least {required} elements ({rows}×{cols}), found {length}.", name);
         }
     }
 }

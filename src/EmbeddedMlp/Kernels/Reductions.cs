@@ -11,8 +11,8 @@ namespace EmbeddedMlp.Kernels
         public static void SumColumns(ReadOnlySpan<float> x, int rows, int cols, Span<float> dst, bool accumulate)
         {
             Guard.Dimensions(rows, cols, 0);
-            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), $"{rows}×{cols}");
-            Guard.AtLeast(dst.Length, cols, nameof(dst), $"{cols}");
+            Guard.AtLeast(x.Length, rows, cols, nameof(x));
+            Guard.AtLeast(dst.Length, 1, cols, nameof(dst));
             if (!accumulate) dst.Slice(0, cols).Clear();
             fixed (float* px = &MemoryMarshal.GetReference(x))
             fixed (float* pd = &MemoryMarshal.GetReference(dst))
@@ -31,8 +31,9 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>Σ x², accumulated in double so that large finite values do not overflow.</summary>
-        public static double SumOfSquares(ReadOnlySpan<float> x)
+        public static double SumOfSquares(ReadOnlySpan<float> values)
         {
+            Span<float> x = SpanAccess.View(values);
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             int i = 0, n = x.Length;
             for (; i <= n - 4; i += 4)
@@ -63,8 +64,8 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Each row r of a rows×cols matrix is set to <paramref name="row"/> (e.g. a bias before accumulation).</summary>
         public static void BroadcastRows(ReadOnlySpan<float> row, Span<float> x, int rows, int cols)
         {
-            Guard.AtLeast(row.Length, cols, nameof(row), $"{cols}");
-            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), $"{rows}×{cols}");
+            Guard.AtLeast(row.Length, 1, cols, nameof(row));
+            Guard.AtLeast(x.Length, rows, cols, nameof(x));
             for (int r = 0; r < rows; r++) row.Slice(0, cols).CopyTo(x.Slice(r * cols, cols));
         }
     }

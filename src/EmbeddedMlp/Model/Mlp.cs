@@ -92,7 +92,7 @@ namespace EmbeddedMlp
             return _layouts[layer];
         }
 
-        internal ReadOnlySpan<LayerLayout> Layouts => _layouts;
+        internal LayerLayout[] Layouts => _layouts;
 
         /// <summary>W of a layer, [units, fan_in] row-major, as a view into the arena.</summary>
         public Span<float> GetWeights(int layer)

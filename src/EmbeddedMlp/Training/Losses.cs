@@ -1,4 +1,5 @@
 using System;
+using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Training
 {
@@ -13,9 +14,11 @@ namespace EmbeddedMlp.Training
         /// Softmax cross-entropy with class-index targets: ℓ_i = logsumexp(z_i) − z_i[y_i]. Overwrites
         /// <paramref name="logits"/> with the probabilities and writes dz = w_i·(p − onehot(y_i)) / N.
         /// </summary>
-        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<int> classes,
-            ReadOnlySpan<float> weights, Span<float> dz)
+        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<int> classTargets,
+            ReadOnlySpan<float> sampleWeights, Span<float> dz)
         {
+            Span<int> classes = SpanAccess.View(classTargets);
+            Span<float> weights = SpanAccess.View(sampleWeights);
             double total = 0;
             float invN = 1f / rows;
             for (int r = 0; r < rows; r++)
@@ -39,16 +42,17 @@ namespace EmbeddedMlp.Training
         /// <paramref name="logits"/> with the probabilities and writes dz = w_i·(p·Σ_j y_ij − y_i) / N
         /// (= w_i·(p − y_i)/N for rows that sum to 1, as PyTorch computes).
         /// </summary>
-        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<float> targets,
-            ReadOnlySpan<float> weights, Span<float> dz)
+        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<float> targetRows,
+            ReadOnlySpan<float> sampleWeights, Span<float> dz)
         {
+            Span<float> targets = SpanAccess.View(targetRows), weights = SpanAccess.View(sampleWeights);
             double total = 0;
             float invN = 1f / rows;
             for (int r = 0; r < rows; r++)
             {
                 Span<float> z = logits.Slice(r * cols, cols);
                 Span<float> d = dz.Slice(r * cols, cols);
-                ReadOnlySpan<float> t = targets.Slice(r * cols, cols);
+                Span<float> t = targets.Slice(r * cols, cols);
                 // log softmax_j = z_j − lse: take it from the logits before they are overwritten.
                 double lse = LogSumExp(z), loss = 0, mass = 0;
                 for (int j = 0; j < cols; j++)
@@ -69,9 +73,10 @@ namespace EmbeddedMlp.Training
         /// Mean squared error over all elements (<c>nn.MSELoss()</c>): loss = Σ_i w_i·Σ_j (y_ij − t_ij)² / (N·C);
         /// writes ∂loss/∂y = 2·w_i·(y − t) / (N·C). The caller applies the activation derivative.
         /// </summary>
-        public static double MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
+        public static double MeanSquaredError(Span<float> outputs, ReadOnlySpan<float> targetRows, ReadOnlySpan<float> sampleWeights,
             int rows, int cols, Span<float> dy)
         {
+            Span<float> targets = SpanAccess.View(targetRows), weights = SpanAccess.View(sampleWeights);
             double total = 0;
             float scale2 = 2f / ((float)rows * cols);
             for (int r = 0; r < rows; r++)
@@ -107,7 +112,7 @@ namespace EmbeddedMlp.Training
             return max + Math.Log(sum);
         }
 
-        private static double LogSumExp(ReadOnlySpan<float> z)
+        private static double LogSumExp(Span<float> z)
         {
             float max = Max(z);
             double sum = 0;
@@ -115,7 +120,7 @@ namespace EmbeddedMlp.Training
             return max + Math.Log(sum);
         }
 
-        private static float Max(ReadOnlySpan<float> z)
+        private static float Max(Span<float> z)
         {
             float max = float.NegativeInfinity;
             for (int j = 0; j < z.Length; j++) if (z[j] > max || float.IsNaN(z[j])) max = z[j];

@@ -1,4 +1,5 @@
 using System;
+using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Training
 {
@@ -46,8 +47,9 @@ namespace EmbeddedMlp.Training
         /// <summary>The momentum buffer (empty when momentum is 0).</summary>
         public Span<float> MomentumBuffer => _momentum;
 
-        protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
+        protected override void Apply(Span<float> p, ReadOnlySpan<float> gradients, float lr)
         {
+            Span<float> g = SpanAccess.View(gradients);
             float wd = Settings.WeightDecay, mu = Settings.Momentum, damp = 1f - Settings.Dampening;
             bool nesterov = Settings.Nesterov, first = StepCount == 1;
             if (mu == 0f)
@@ -82,8 +84,9 @@ namespace EmbeddedMlp.Training
         /// <summary>Second moment (exp_avg_sq).</summary>
         public Span<float> SecondMoment => _v;
 
-        protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
+        protected override void Apply(Span<float> p, ReadOnlySpan<float> gradients, float lr)
         {
+            Span<float> g = SpanAccess.View(gradients);
             float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon, wd = Settings.WeightDecay;
             double t = StepCount;
             float stepSize = (float)(lr / (1.0 - Math.Pow(b1, t)));

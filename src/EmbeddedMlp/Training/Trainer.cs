@@ -134,9 +134,10 @@ namespace EmbeddedMlp.Training
             if (classTargets.Length != rows)
                 throw new ArgumentException($"classTargets: expected {rows} class indices (one per input row), found {classTargets.Length}.", nameof(classTargets));
             int classes = _model.OutputCount;
+            Span<int> labels = SpanAccess.View(classTargets);
             for (int i = 0; i < rows; i++)
-                if ((uint)classTargets[i] >= (uint)classes)
-                    throw new ArgumentException($"classTargets[{i}]: expected a class index in 0..{classes - 1}, found {classTargets[i]}.", nameof(classTargets));
+                if ((uint)labels[i] >= (uint)classes)
+                    throw new ArgumentException($"classTargets[{i}]: expected a class index in 0..{classes - 1}, found {labels[i]}.", nameof(classTargets));
 
             Span<float> logits = Forward(inputs, rows);
             Span<float> dz = _deltaA.AsSpan(0, rows * classes);
@@ -186,7 +187,7 @@ namespace EmbeddedMlp.Training
         /// <summary>Runs every layer, keeping each output; the last layer keeps its logits when it is softmax (the loss takes them).</summary>
         private Span<float> Forward(ReadOnlySpan<float> inputs, int rows)
         {
-            ReadOnlySpan<LayerLayout> layers = _model.Layouts;
+            LayerLayout[] layers = _model.Layouts;
             float[] parameters = _model.ParameterArray;
             ReadOnlySpan<float> x = inputs;
             int last = layers.Length - 1;
@@ -208,7 +209,7 @@ namespace EmbeddedMlp.Training
         /// <summary>From ∂L/∂z of the last layer (in _deltaA) down to the first layer: every layer's ∇W and ∇b.</summary>
         private void Backward(ReadOnlySpan<float> inputs, int rows)
         {
-            ReadOnlySpan<LayerLayout> layers = _model.Layouts;
+            LayerLayout[] layers = _model.Layouts;
             float[] parameters = _model.ParameterArray;
             float[] dz = _deltaA, dx = _deltaB;
             for (int l = layers.Length - 1; l >= 0; l--)
