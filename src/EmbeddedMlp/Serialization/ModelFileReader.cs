@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
+using EmbeddedMlp.Kernels;
 using MessagePack;
 using static EmbeddedMlp.Serialization.MsgPackInput;
 
@@ -116,8 +117,9 @@ namespace EmbeddedMlp.Serialization
         }
 
         /// <summary>Bytes to a string one char per byte: lossless, for comparing keys that need not be valid UTF-8.</summary>
-        private static string Latin1(ReadOnlySpan<byte> bytes)
+        private static string Latin1(ReadOnlySpan<byte> utf8)
         {
+            Span<byte> bytes = SpanAccess.View(utf8); // read only (see SpanAccess)
             var chars = new char[bytes.Length];
             for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
             return new string(chars);
@@ -215,8 +217,9 @@ namespace EmbeddedMlp.Serialization
             return layer;
         }
 
-        private static bool TryParseActivation(ReadOnlySpan<byte> name, out Activation activation)
+        private static bool TryParseActivation(ReadOnlySpan<byte> utf8, out Activation activation)
         {
+            Span<byte> name = SpanAccess.View(utf8); // read only (see SpanAccess)
             for (Activation a = Activation.Identity; a <= Activation.Softmax; a++)
             {
                 string s = a.ToName();
