@@ -1,8 +1,10 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Numerics;
 using EmbeddedMlp;
 using EmbeddedMlp.Kernels;
+using EmbeddedMlp.Serialization;
 using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.MonoSmoke
@@ -35,6 +37,9 @@ namespace EmbeddedMlp.MonoSmoke
             Console.WriteLine($"XOR after 500 Adam steps: accuracy {accuracy:P0}; P(class 1) = {predictions}");
             if (accuracy < 1.0) { Console.WriteLine("FAIL: XOR not learnt"); failures++; }
 
+            string modelFile = ModelFileRoundTrip();
+            Console.WriteLine("MODELFILE " + modelFile);
+
             double loop = ScalarLoopNanosecondsPerFlop();
             double step = TrainStepMicroseconds();
             Console.WriteLine(FormattableString.Invariant($"RESULT runtime={runtime} path={KernelDispatch.Active} xor={accuracy:F2} loop_ns_per_flop={loop:F4} step_us={step:F1}"));
@@ -54,6 +59,25 @@ namespace EmbeddedMlp.MonoSmoke
             for (int r = 0; r < 4; r++) if ((p[2 * r + 1] > p[2 * r] ? 1 : 0) == y[r]) correct++;
             predictions = FormattableString.Invariant($"{p[1]:F3} {p[3]:F3} {p[5]:F3} {p[7]:F3}");
             return correct / 4.0;
+        }
+
+        /// <summary>Saves a model to bytes (format v1, MessagePack) and loads it back; "ok …" or "failed: …".</summary>
+        private static string ModelFileRoundTrip()
+        {
+            var model = new Mlp(3, new[] { new LayerSpec(5, Activation.Relu), new LayerSpec(2, Activation.Softmax) }, 9);
+            try
+            {
+                var stream = new MemoryStream();
+                ModelFile.Save(model, stream);
+                Mlp back = ModelFile.Load(stream.ToArray());
+                bool same = back.Parameters.SequenceEqual(model.Parameters);
+                return same ? $"ok ({stream.Length} bytes, weights identical)" : "failed: weights differ after the round trip";
+            }
+            catch (Exception e)
+            {
+                string frame = (e.StackTrace ?? "").Split('\n')[0].Trim();
+                return $"failed: {e.GetType().Name}: {e.Message} {frame}";
+            }
         }
 
         /// <summary>A plain 4-way unrolled scalar dot product of 256 floats: the runtimes' scalar speed, median of 9.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace EmbeddedMlp.Kernels
@@ -7,30 +6,66 @@ namespace EmbeddedMlp.Kernels
     /// <summary>
     /// The three matrix products of an MLP with samples in rows, all row-major and dense:
     /// <list type="bullet">
-    /// <item><see cref="NT"/>: C[m,n] (+)= A[m,k]·B[n,k]ᵀ — forward, Z = A·Wᵀ.</item>
+    /// <item><see cref="NT(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>: C[m,n] (+)= A[m,k]·B[n,k]ᵀ — forward, Z = A·Wᵀ.</item>
     /// <item><see cref="TN"/>: C[m,n] (+)= A[k,m]ᵀ·B[k,n] — weight gradient, ∇W = Δᵀ·A.</item>
-    /// <item><see cref="NN"/>: C[m,n] (+)= A[m,k]·B[k,n] — input gradient, Δ_prev = Δ·W.</item>
+    /// <item><see cref="NN(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>: C[m,n] (+)= A[m,k]·B[k,n] — input gradient, Δ_prev = Δ·W.</item>
     /// </list>
-    /// With <c>accumulate</c> false C is overwritten. Each output element is summed in a fixed order, so results are
-    /// run-to-run deterministic for a given path. NaN and ±Inf propagate as IEEE arithmetic dictates (no skipping of
-    /// zero operands).
+    /// With <c>accumulate</c> false C is overwritten. The path is <see cref="KernelDispatch.Active"/>: a packed,
+    /// register-blocked micro-kernel (6×16 floats of C in ymm registers on AVX2), a dot-product kernel for NT with
+    /// one or two rows (matrix-vector), and fused epilogues (bias + activation forward, activation derivative
+    /// backward). Each output element is summed in a fixed order, so results are run-to-run deterministic for a
+    /// given path (and any <see cref="KernelDispatch.MaxDegreeOfParallelism"/>). NaN and ±Inf propagate as IEEE
+    /// arithmetic dictates (no skipping of zero operands).
     /// </summary>
     public static unsafe class Gemm
     {
+        /// <summary>
+        /// Whether NT runs as dot products (no packing) rather than through the packed driver: always for one or two
+        /// rows (matrix-vector); with AVX2 also for up to 64 rows when B fits in L2, where transposing B into panels
+        /// would cost as much as the product.
+        /// </summary>
+        internal static bool UseDot(KernelPath path, int m, int n, int k)
+        {
+            if (k == 0) return false;
+            if (m <= 2) return true;
+            return path == KernelPath.Vector256 && k >= 16 && m <= 64 && (long)n * k <= 64 * 1024;
+        }
+
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ.</summary>
-        public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
+        public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate) =>
+            NT(a, b, c, m, n, k, accumulate, ReadOnlySpan<float>.Empty, FusedActivation.Identity);
+
+        /// <summary>
+        /// C[m,n] = f((accumulate ? C : 0) + bias + A[m,k]·B[n,k]ᵀ): the forward pass of a dense layer with
+        /// W = B [n,k]. <paramref name="bias"/> is empty (none) or has at least n elements; f is applied to each
+        /// block of C as soon as it is complete.
+        /// </summary>
+        public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate,
+            ReadOnlySpan<float> bias, FusedActivation activation)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, m, k, nameof(a));
-            Guard.AtLeast(b.Length, n, k, nameof(b));
-            Guard.AtLeast(c.Length, m, n, nameof(c));
+            Guard.AtLeast(a.Length, (long)m * k, nameof(a), m, k);
+            Guard.AtLeast(b.Length, (long)n * k, nameof(b), n, k);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
+            if (!bias.IsEmpty) Guard.AtLeast(bias.Length, n, nameof(bias), 1, n);
+            CheckActivation(activation);
             if (m == 0 || n == 0) return;
+            KernelPath path = KernelDispatch.Active;
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
+            fixed (float* pbias = &MemoryMarshal.GetReference(bias))
             {
-                if (KernelDispatch.UseVector && k >= Vector<float>.Count) NTVector(pa, pb, pc, m, n, k, accumulate);
-                else NTScalar(pa, pb, pc, m, n, k, accumulate);
+                var epilogue = Epilogue.Forward(bias.IsEmpty ? null : pbias, activation);
+                if (UseDot(path, m, n, k))
+                {
+                    DotNT(path, pa, pb, pc, m, n, k, accumulate);
+                    epilogue.Apply(pc, n, m, n, 0, 0);
+                }
+                else
+                {
+                    GemmDriver.Run(path, pa, k, 1, pb, 1, k, pc, n, m, n, k, accumulate, epilogue);
+                }
             }
         }
 
@@ -38,149 +73,63 @@ namespace EmbeddedMlp.Kernels
         public static void TN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, k, m, nameof(a));
-            Guard.AtLeast(b.Length, k, n, nameof(b));
-            Guard.AtLeast(c.Length, m, n, nameof(c));
+            Guard.AtLeast(a.Length, (long)k * m, nameof(a), k, m);
+            Guard.AtLeast(b.Length, (long)k * n, nameof(b), k, n);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
             if (m == 0 || n == 0) return;
-            if (!accumulate) c.Slice(0, m * n).Clear();
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
             {
-                bool vector = KernelDispatch.UseVector && n >= Vector<float>.Count;
-                for (int i = 0; i < m; i++)
-                {
-                    float* ci = pc + (long)i * n;
-                    for (int r = 0; r < k; r++)
-                    {
-                        if (vector) AxpyVector(pa[(long)r * m + i], pb + (long)r * n, ci, n);
-                        else AxpyScalar(pa[(long)r * m + i], pb + (long)r * n, ci, n);
-                    }
-                }
+                GemmDriver.Run(KernelDispatch.Active, pa, 1, m, pb, n, 1, pc, n, m, n, k, accumulate, default);
             }
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[k,n].</summary>
-        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
+        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate) =>
+            NN(a, b, c, m, n, k, accumulate, ReadOnlySpan<float>.Empty, FusedActivation.Identity);
+
+        /// <summary>
+        /// C[m,n] = ((accumulate ? C : 0) + A[m,k]·B[k,n]) ⊙ f'(z), given y = f(z) [m,n] (row-major, same shape
+        /// as C): the input gradient of a dense layer with the previous layer's activation derivative fused.
+        /// <paramref name="y"/> may be empty when <paramref name="derivative"/> is <see cref="FusedActivation.Identity"/>.
+        /// </summary>
+        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate,
+            ReadOnlySpan<float> y, FusedActivation derivative)
         {
             Guard.Dimensions(m, n, k);
-            Guard.AtLeast(a.Length, m, k, nameof(a));
-            Guard.AtLeast(b.Length, k, n, nameof(b));
-            Guard.AtLeast(c.Length, m, n, nameof(c));
+            Guard.AtLeast(a.Length, (long)m * k, nameof(a), m, k);
+            Guard.AtLeast(b.Length, (long)k * n, nameof(b), k, n);
+            Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
+            CheckActivation(derivative);
+            if (derivative != FusedActivation.Identity) Guard.AtLeast(y.Length, (long)m * n, nameof(y), m, n);
             if (m == 0 || n == 0) return;
-            if (!accumulate) c.Slice(0, m * n).Clear();
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
+            fixed (float* py = &MemoryMarshal.GetReference(y))
             {
-                bool vector = KernelDispatch.UseVector && n >= Vector<float>.Count;
-                for (int i = 0; i < m; i++)
-                {
-                    float* ci = pc + (long)i * n;
-                    float* ai = pa + (long)i * k;
-                    for (int p = 0; p < k; p++)
-                    {
-                        if (vector) AxpyVector(ai[p], pb + (long)p * n, ci, n);
-                        else AxpyScalar(ai[p], pb + (long)p * n, ci, n);
-                    }
-                }
+                GemmDriver.Run(KernelDispatch.Active, pa, k, 1, pb, n, 1, pc, n, m, n, k, accumulate, Epilogue.Derivative(py, n, derivative));
             }
         }
 
-        // y[0..n) += s·x[0..n)
-        private static void AxpyVector(float s, float* x, float* y, int n)
+        private static void DotNT(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate)
         {
-            int w = Vector<float>.Count, j = 0;
-            var vs = new Vector<float>(s);
-            for (; j <= n - w; j += w)
-                *(Vector<float>*)(y + j) += vs * *(Vector<float>*)(x + j);
-            for (; j < n; j++) y[j] += s * x[j];
-        }
-
-        private static void AxpyScalar(float s, float* x, float* y, int n)
-        {
-            int j = 0;
-            for (; j <= n - 4; j += 4)
+            switch (path)
             {
-                y[j] += s * x[j];
-                y[j + 1] += s * x[j + 1];
-                y[j + 2] += s * x[j + 2];
-                y[j + 3] += s * x[j + 3];
-            }
-            for (; j < n; j++) y[j] += s * x[j];
-        }
-
-        private static void NTVector(float* pa, float* pb, float* pc, int m, int n, int k, bool accumulate)
-        {
-            int w = Vector<float>.Count;
-            int kv = k - k % w;
-            for (int i = 0; i < m; i++)
-            {
-                float* ai = pa + (long)i * k;
-                float* ci = pc + (long)i * n;
-                int j = 0;
-                for (; j <= n - 4; j += 4)
-                {
-                    float* b0 = pb + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-                    Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-                    for (int p = 0; p < kv; p += w)
-                    {
-                        var va = *(Vector<float>*)(ai + p);
-                        s0 += va * *(Vector<float>*)(b0 + p);
-                        s1 += va * *(Vector<float>*)(b1 + p);
-                        s2 += va * *(Vector<float>*)(b2 + p);
-                        s3 += va * *(Vector<float>*)(b3 + p);
-                    }
-                    float d0 = Vector.Dot(s0, Vector<float>.One), d1 = Vector.Dot(s1, Vector<float>.One);
-                    float d2 = Vector.Dot(s2, Vector<float>.One), d3 = Vector.Dot(s3, Vector<float>.One);
-                    for (int p = kv; p < k; p++)
-                    {
-                        float x = ai[p];
-                        d0 += x * b0[p]; d1 += x * b1[p]; d2 += x * b2[p]; d3 += x * b3[p];
-                    }
-                    if (accumulate) { ci[j] += d0; ci[j + 1] += d1; ci[j + 2] += d2; ci[j + 3] += d3; }
-                    else { ci[j] = d0; ci[j + 1] = d1; ci[j + 2] = d2; ci[j + 3] = d3; }
-                }
-                for (; j < n; j++)
-                {
-                    float* b0 = pb + (long)j * k;
-                    Vector<float> s0 = Vector<float>.Zero;
-                    for (int p = 0; p < kv; p += w)
-                        s0 += *(Vector<float>*)(ai + p) * *(Vector<float>*)(b0 + p);
-                    float d0 = Vector.Dot(s0, Vector<float>.One);
-                    for (int p = kv; p < k; p++) d0 += ai[p] * b0[p];
-                    ci[j] = accumulate ? ci[j] + d0 : d0;
-                }
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: MicroKernel256.DotNT(a, b, c, n, m, n, k, accumulate); break;
+                case KernelPath.Vector128: MicroKernel128.DotNT(a, b, c, n, m, n, k, accumulate); break;
+#endif
+                case KernelPath.PortableVector: MicroKernelVector.DotNT(a, b, c, n, m, n, k, accumulate); break;
+                default: MicroKernelScalar.DotNT(a, b, c, n, m, n, k, accumulate); break;
             }
         }
 
-        private static void NTScalar(float* pa, float* pb, float* pc, int m, int n, int k, bool accumulate)
+        private static void CheckActivation(FusedActivation activation)
         {
-            for (int i = 0; i < m; i++)
-            {
-                float* ai = pa + (long)i * k;
-                float* ci = pc + (long)i * n;
-                int j = 0;
-                for (; j <= n - 4; j += 4)
-                {
-                    float* b0 = pb + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-                    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    for (int p = 0; p < k; p++)
-                    {
-                        float x = ai[p];
-                        d0 += x * b0[p]; d1 += x * b1[p]; d2 += x * b2[p]; d3 += x * b3[p];
-                    }
-                    if (accumulate) { ci[j] += d0; ci[j + 1] += d1; ci[j + 2] += d2; ci[j + 3] += d3; }
-                    else { ci[j] = d0; ci[j + 1] = d1; ci[j + 2] = d2; ci[j + 3] = d3; }
-                }
-                for (; j < n; j++)
-                {
-                    float* b0 = pb + (long)j * k;
-                    float d0 = 0;
-                    for (int p = 0; p < k; p++) d0 += ai[p] * b0[p];
-                    ci[j] = accumulate ? ci[j] + d0 : d0;
-                }
-            }
+            if ((uint)activation > (uint)FusedActivation.Sigmoid)
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "activation: expected a defined FusedActivation.");
         }
     }
 }

@@ -12,12 +12,16 @@ namespace EmbeddedMlp.Kernels
             if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, $"k: expected 0 or more, found {k}.");
         }
 
-        /// <summary>Checks that a span holds a rows×cols matrix; formats the message only when it does not.</summary>
-        public static void AtLeast(int length, int rows, int cols, string name)
+        /// <summary>Throws unless <paramref name="length"/> ≥ <paramref name="required"/> (a rows×cols operand); formats only on failure.</summary>
+        public static void AtLeast(int length, long required, string name, int rows, int cols)
         {
-            long required = (long)rows * cols;
-            if (length < required)
-                throw new ArgumentException($"{name}: expected at least {required} elements ({rows}×{cols}), found {length}.", name);
+            if (length < required) Fail(length, required, name, rows, cols);
+        }
+
+        private static void Fail(int length, long required, string name, int rows, int cols)
+        {
+            string shape = rows == 1 ? $"{cols}" : $"{rows}×{cols}";
+            throw new ArgumentException($"{name}: expected at least {required} elements ({shape}), found {length}.", name);
         }
     }
 }

@@ -1,5 +1,8 @@
 using System;
 using System.Numerics;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace EmbeddedMlp.Kernels
 {
@@ -10,18 +13,27 @@ namespace EmbeddedMlp.Kernels
         Scalar = 0,
         /// <summary><c>System.Numerics.Vector&lt;float&gt;</c>, taken only where it is hardware accelerated.</summary>
         PortableVector = 1,
+        /// <summary><c>Vector128&lt;float&gt;</c> (SSE / NEON, fused multiply-add where the CPU has it); .NET 8+ only.</summary>
+        Vector128 = 2,
+        /// <summary><c>Vector256&lt;float&gt;</c> with AVX2 + FMA (x64); .NET 8+ only.</summary>
+        Vector256 = 3,
     }
 
     /// <summary>
-    /// Chooses the kernel path once, at start-up. Set the environment variable <c>EMBEDDEDMLP_KERNELS</c> to
-    /// <c>scalar</c> or <c>vector</c> to force a path (benchmarks, tests, diagnosing a platform).
+    /// Chooses the kernel path once, at start-up: <see cref="KernelPath.Vector256"/> where AVX2 and FMA are supported,
+    /// else <see cref="KernelPath.Vector128"/> where 128-bit vectors are accelerated, else
+    /// <see cref="KernelPath.PortableVector"/> where <c>Vector&lt;T&gt;</c> is hardware accelerated, else
+    /// <see cref="KernelPath.Scalar"/> (never emulated vectors). Set the environment variable
+    /// <c>EMBEDDEDMLP_KERNELS</c> to <c>scalar</c>, <c>vector</c>, <c>vector128</c> or <c>vector256</c> to force a path
+    /// (benchmarks, tests, diagnosing a platform); a path the runtime does not support falls back to <see cref="Best"/>.
     /// </summary>
     public static class KernelDispatch
     {
         private static KernelPath _active = Detect();
+        private static int _maxDegreeOfParallelism = 1;
 
         /// <summary>The best path this runtime supports.</summary>
-        public static KernelPath Best { get; } = DetectBest();
+        public static KernelPath Best => DetectBest();
 
         /// <summary>The path the kernels take. Changing it while kernels run on other threads is not supported.</summary>
         public static KernelPath Active
@@ -29,23 +41,65 @@ namespace EmbeddedMlp.Kernels
             get => _active;
             set
             {
-                if (value == KernelPath.PortableVector && !Vector.IsHardwareAccelerated)
-                    throw new ArgumentException("Active: expected a path this runtime accelerates, found PortableVector without hardware vectors (it would be emulated).", nameof(value));
-                if ((uint)value > (uint)KernelPath.PortableVector)
+                if ((uint)value > (uint)KernelPath.Vector256)
                     throw new ArgumentOutOfRangeException(nameof(value), value, "Active: expected a defined KernelPath.");
+                if (!IsSupported(value))
+                    throw new ArgumentException($"Active: expected a path this runtime accelerates, found {value} (it would be emulated or is unavailable).", nameof(value));
                 _active = value;
             }
         }
 
-        private static KernelPath DetectBest() => Vector.IsHardwareAccelerated ? KernelPath.PortableVector : KernelPath.Scalar;
+        /// <summary>
+        /// Largest number of threads a single large matrix product may use (1 = single-threaded, the default: games
+        /// own their threads). Results are identical for every value: work is split by output columns, each output
+        /// element is summed in the same order.
+        /// </summary>
+        public static int MaxDegreeOfParallelism
+        {
+            get => _maxDegreeOfParallelism;
+            set
+            {
+                if (value < 1)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, $"MaxDegreeOfParallelism: expected at least 1, found {value}.");
+                _maxDegreeOfParallelism = value;
+            }
+        }
+
+        /// <summary>Whether <paramref name="path"/> runs with hardware vectors (or is scalar) in this process.</summary>
+        public static bool IsSupported(KernelPath path)
+        {
+            switch (path)
+            {
+                case KernelPath.Scalar: return true;
+                case KernelPath.PortableVector: return Vector.IsHardwareAccelerated;
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector128: return System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated;
+                case KernelPath.Vector256: return Avx2.IsSupported && Fma.IsSupported;
+#endif
+                default: return false;
+            }
+        }
+
+        private static KernelPath DetectBest()
+        {
+            if (IsSupported(KernelPath.Vector256)) return KernelPath.Vector256;
+            if (IsSupported(KernelPath.Vector128)) return KernelPath.Vector128;
+            return Vector.IsHardwareAccelerated ? KernelPath.PortableVector : KernelPath.Scalar;
+        }
 
         private static KernelPath Detect()
         {
             string? forced = Environment.GetEnvironmentVariable("EMBEDDEDMLP_KERNELS");
-            if (string.Equals(forced, "scalar", StringComparison.OrdinalIgnoreCase)) return KernelPath.Scalar;
-            return DetectBest();
+            KernelPath wanted;
+            if (string.Equals(forced, "scalar", StringComparison.OrdinalIgnoreCase)) wanted = KernelPath.Scalar;
+            else if (string.Equals(forced, "vector", StringComparison.OrdinalIgnoreCase)) wanted = KernelPath.PortableVector;
+            else if (string.Equals(forced, "vector128", StringComparison.OrdinalIgnoreCase)) wanted = KernelPath.Vector128;
+            else if (string.Equals(forced, "vector256", StringComparison.OrdinalIgnoreCase)) wanted = KernelPath.Vector256;
+            else return DetectBest();
+            return IsSupported(wanted) ? wanted : DetectBest();
         }
 
-        internal static bool UseVector => _active != KernelPath.Scalar;
+        /// <summary>Whether element-wise helpers may use <c>Vector&lt;T&gt;</c> (any accelerated path).</summary>
+        internal static bool UseVector => _active != KernelPath.Scalar && Vector.IsHardwareAccelerated;
     }
 }

@@ -11,8 +11,8 @@ namespace EmbeddedMlp.Kernels
         public static void SumColumns(ReadOnlySpan<float> x, int rows, int cols, Span<float> dst, bool accumulate)
         {
             Guard.Dimensions(rows, cols, 0);
-            Guard.AtLeast(x.Length, rows, cols, nameof(x));
-            Guard.AtLeast(dst.Length, 1, cols, nameof(dst));
+            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
+            Guard.AtLeast(dst.Length, cols, nameof(dst), 1, cols);
             if (!accumulate) dst.Slice(0, cols).Clear();
             fixed (float* px = &MemoryMarshal.GetReference(x))
             fixed (float* pd = &MemoryMarshal.GetReference(dst))
@@ -30,19 +30,35 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>Σ x², accumulated in double so that large finite values do not overflow.</summary>
-        public static double SumOfSquares(ReadOnlySpan<float> values)
+        /// <summary>Σ x², accumulated in double so that large finite values do not overflow (fixed order per path).</summary>
+        public static double SumOfSquares(ReadOnlySpan<float> x)
         {
-            Span<float> x = SpanAccess.View(values);
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             int i = 0, n = x.Length;
-            for (; i <= n - 4; i += 4)
+            fixed (float* px = &MemoryMarshal.GetReference(x))
             {
-                double a = x[i], b = x[i + 1], c = x[i + 2], d = x[i + 3];
-                s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+                if (KernelDispatch.UseVector && n >= 2 * Vector<float>.Count)
+                {
+                    int w = Vector<float>.Count;
+                    Vector<double> s0 = Vector<double>.Zero, s1 = s0;
+                    for (; i <= n - w; i += w)
+                    {
+                        Vector.Widen(*(Vector<float>*)(px + i), out Vector<double> lo, out Vector<double> hi);
+                        s0 += lo * lo;
+                        s1 += hi * hi;
+                    }
+                    double t = Vector.Dot(s0 + s1, Vector<double>.One);
+                    for (; i < n; i++) { double a = px[i]; t += a * a; }
+                    return t;
+                }
+                double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+                for (; i <= n - 4; i += 4)
+                {
+                    double a = px[i], b = px[i + 1], c = px[i + 2], d = px[i + 3];
+                    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+                }
+                for (; i < n; i++) { double a = px[i]; q0 += a * a; }
+                return (q0 + q1) + (q2 + q3);
             }
-            for (; i < n; i++) { double a = x[i]; s0 += a * a; }
-            return (s0 + s1) + (s2 + s3);
         }
 
         /// <summary>x ⊙= s.</summary>
@@ -64,8 +80,8 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Each row r of a rows×cols matrix is set to <paramref name="row"/> (e.g. a bias before accumulation).</summary>
         public static void BroadcastRows(ReadOnlySpan<float> row, Span<float> x, int rows, int cols)
         {
-            Guard.AtLeast(row.Length, 1, cols, nameof(row));
-            Guard.AtLeast(x.Length, rows, cols, nameof(x));
+            Guard.AtLeast(row.Length, cols, nameof(row), 1, cols);
+            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
             for (int r = 0; r < rows; r++) row.Slice(0, cols).CopyTo(x.Slice(r * cols, cols));
         }
     }

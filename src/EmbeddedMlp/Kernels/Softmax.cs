@@ -12,7 +12,7 @@ namespace EmbeddedMlp.Kernels
         public static void Rows(Span<float> x, int rows, int cols)
         {
             Guard.Dimensions(rows, cols, 0);
-            Guard.AtLeast(x.Length, rows, cols, nameof(x));
+            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
             for (int r = 0; r < rows; r++)
             {
                 Span<float> row = x.Slice(r * cols, cols);

@@ -6,6 +6,22 @@ namespace EmbeddedMlp.Layers
     /// <summary>Maps a layer's <see cref="Activation"/> onto the activation kernels: forward and backward side by side.</summary>
     internal static class ActivationFunction
     {
+        /// <summary>The element-wise activation a product's epilogue applies; softmax is row-wise and has none.</summary>
+        public static FusedActivation Fused(Activation activation)
+        {
+            switch (activation)
+            {
+                case Activation.Identity: return FusedActivation.Identity;
+                case Activation.Relu: return FusedActivation.Relu;
+                case Activation.LeakyRelu: return FusedActivation.LeakyRelu;
+                case Activation.Tanh: return FusedActivation.Tanh;
+                case Activation.Sigmoid: return FusedActivation.Sigmoid;
+                case Activation.Softmax:
+                    throw new InvalidOperationException("activation: softmax is row-wise; it is not fused into a product and has no element-wise derivative.");
+                default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+            }
+        }
+
         /// <summary>y = f(z) in place over a rows×cols block.</summary>
         public static void Forward(Activation activation, Span<float> z, int rows, int cols)
         {

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Training
@@ -34,8 +36,11 @@ namespace EmbeddedMlp.Training
         }
     }
 
-    /// <summary><c>torch.optim.SGD</c>, element by element.</summary>
-    internal sealed class SgdOptimizer : Optimizer
+    /// <summary>
+    /// <c>torch.optim.SGD</c>, element by element. The vector loops perform exactly the scalar loop's operations in the
+    /// same order on each element (no fused multiply-add), so both give bit-identical results.
+    /// </summary>
+    internal sealed unsafe class SgdOptimizer : Optimizer
     {
         private readonly float[] _momentum; // empty without momentum
 
@@ -47,29 +52,61 @@ namespace EmbeddedMlp.Training
         /// <summary>The momentum buffer (empty when momentum is 0).</summary>
         public Span<float> MomentumBuffer => _momentum;
 
-        protected override void Apply(Span<float> p, ReadOnlySpan<float> gradients, float lr)
+        protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
-            Span<float> g = SpanAccess.View(gradients);
             float wd = Settings.WeightDecay, mu = Settings.Momentum, damp = 1f - Settings.Dampening;
             bool nesterov = Settings.Nesterov, first = StepCount == 1;
-            if (mu == 0f)
+            int n = p.Length, i = 0, w = Vector<float>.Count;
+            bool vector = KernelDispatch.UseVector;
+            fixed (float* pp = &MemoryMarshal.GetReference(p))
+            fixed (float* pg = &MemoryMarshal.GetReference(g))
             {
-                for (int i = 0; i < p.Length; i++) p[i] -= lr * (g[i] + wd * p[i]);
-                return;
-            }
-            Span<float> buf = _momentum;
-            for (int i = 0; i < p.Length; i++)
-            {
-                float d = g[i] + wd * p[i];
-                float b = first ? d : mu * buf[i] + damp * d; // PyTorch: the first step copies the gradient
-                buf[i] = b;
-                p[i] -= lr * (nesterov ? d + mu * b : b);
+                if (mu == 0f)
+                {
+                    if (vector)
+                    {
+                        var vlr = new Vector<float>(lr);
+                        var vwd = new Vector<float>(wd);
+                        for (; i <= n - w; i += w)
+                        {
+                            var pv = *(Vector<float>*)(pp + i);
+                            *(Vector<float>*)(pp + i) = pv - vlr * (*(Vector<float>*)(pg + i) + vwd * pv);
+                        }
+                    }
+                    for (; i < n; i++) pp[i] -= lr * (pg[i] + wd * pp[i]);
+                    return;
+                }
+                fixed (float* pbuf = _momentum)
+                {
+                    if (vector)
+                    {
+                        Vector<float> vlr = new Vector<float>(lr), vwd = new Vector<float>(wd), vmu = new Vector<float>(mu), vdamp = new Vector<float>(damp);
+                        for (; i <= n - w; i += w)
+                        {
+                            var pv = *(Vector<float>*)(pp + i);
+                            var d = *(Vector<float>*)(pg + i) + vwd * pv;
+                            var b = first ? d : vmu * *(Vector<float>*)(pbuf + i) + vdamp * d;
+                            *(Vector<float>*)(pbuf + i) = b;
+                            *(Vector<float>*)(pp + i) = pv - vlr * (nesterov ? d + vmu * b : b);
+                        }
+                    }
+                    for (; i < n; i++)
+                    {
+                        float d = pg[i] + wd * pp[i];
+                        float b = first ? d : mu * pbuf[i] + damp * d; // PyTorch: the first step copies the gradient
+                        pbuf[i] = b;
+                        pp[i] -= lr * (nesterov ? d + mu * b : b);
+                    }
+                }
             }
         }
     }
 
-    /// <summary><c>torch.optim.Adam</c> / <c>AdamW</c> (no amsgrad), element by element.</summary>
-    internal sealed class AdamOptimizer : Optimizer
+    /// <summary>
+    /// <c>torch.optim.Adam</c> / <c>AdamW</c> (no amsgrad), element by element. The vector loop performs exactly the
+    /// scalar loop's operations in the same order on each element (no fused multiply-add): bit-identical results.
+    /// </summary>
+    internal sealed unsafe class AdamOptimizer : Optimizer
     {
         private readonly float[] _m, _v;
 
@@ -84,9 +121,8 @@ namespace EmbeddedMlp.Training
         /// <summary>Second moment (exp_avg_sq).</summary>
         public Span<float> SecondMoment => _v;
 
-        protected override void Apply(Span<float> p, ReadOnlySpan<float> gradients, float lr)
+        protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
-            Span<float> g = SpanAccess.View(gradients);
             float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon, wd = Settings.WeightDecay;
             double t = StepCount;
             float stepSize = (float)(lr / (1.0 - Math.Pow(b1, t)));
@@ -94,16 +130,39 @@ namespace EmbeddedMlp.Training
             bool decoupled = Settings.Kind == OptimizerKind.AdamW;
             float l2 = decoupled ? 0f : wd;
             float shrink = decoupled ? 1f - lr * wd : 1f;
-            Span<float> m = _m, v = _v;
-            for (int i = 0; i < p.Length; i++)
+            int n = p.Length, i = 0, w = Vector<float>.Count;
+            fixed (float* pp = &MemoryMarshal.GetReference(p))
+            fixed (float* pg = &MemoryMarshal.GetReference(g))
+            fixed (float* pm = _m)
+            fixed (float* pv = _v)
             {
-                float pi = p[i] * shrink;
-                float gi = g[i] + l2 * pi;
-                float mi = m[i] + (1f - b1) * (gi - m[i]);
-                float vi = b2 * v[i] + (1f - b2) * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                p[i] = pi - stepSize * (mi / (MathF.Sqrt(vi) / bc2Sqrt + eps));
+                if (KernelDispatch.UseVector)
+                {
+                    Vector<float> vShrink = new Vector<float>(shrink), vL2 = new Vector<float>(l2), vOneMinusB1 = new Vector<float>(1f - b1);
+                    Vector<float> vB2 = new Vector<float>(b2), vOneMinusB2 = new Vector<float>(1f - b2), vStep = new Vector<float>(stepSize);
+                    Vector<float> vBc2 = new Vector<float>(bc2Sqrt), vEps = new Vector<float>(eps);
+                    for (; i <= n - w; i += w)
+                    {
+                        var pi = *(Vector<float>*)(pp + i) * vShrink;
+                        var gi = *(Vector<float>*)(pg + i) + vL2 * pi;
+                        var m0 = *(Vector<float>*)(pm + i);
+                        var mi = m0 + vOneMinusB1 * (gi - m0);
+                        var vi = vB2 * *(Vector<float>*)(pv + i) + vOneMinusB2 * gi * gi;
+                        *(Vector<float>*)(pm + i) = mi;
+                        *(Vector<float>*)(pv + i) = vi;
+                        *(Vector<float>*)(pp + i) = pi - vStep * (mi / (Vector.SquareRoot(vi) / vBc2 + vEps));
+                    }
+                }
+                for (; i < n; i++)
+                {
+                    float pi = pp[i] * shrink;
+                    float gi = pg[i] + l2 * pi;
+                    float mi = pm[i] + (1f - b1) * (gi - pm[i]);
+                    float vi = b2 * pv[i] + (1f - b2) * gi * gi;
+                    pm[i] = mi;
+                    pv[i] = vi;
+                    pp[i] = pi - stepSize * (mi / (MathF.Sqrt(vi) / bc2Sqrt + eps));
+                }
             }
         }
     }

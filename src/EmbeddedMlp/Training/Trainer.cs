@@ -218,9 +218,8 @@ namespace EmbeddedMlp.Training
                 ReadOnlySpan<float> x = l == 0 ? inputs : Activations(l - 1, rows);
                 ReadOnlySpan<float> dzl = dz.AsSpan(0, rows * layer.Units);
                 Span<float> dxl = l == 0 ? Span<float>.Empty : dx.AsSpan(0, rows * layer.FanIn);
-                DenseLayer.Backward(layer, parameters, _gradients, x, dzl, dxl, rows);
+                DenseLayer.Backward(layer, parameters, _gradients, x, dzl, dxl, rows, l == 0 ? Activation.Identity : layers[l - 1].Activation);
                 if (l == 0) break;
-                ActivationFunction.Backward(layers[l - 1].Activation, x, dxl);
                 float[] t = dz; dz = dx; dx = t;
             }
         }

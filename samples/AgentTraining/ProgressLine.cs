@@ -1,0 +1,50 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace EmbeddedMlp.Samples.AgentTraining;
+
+/// <summary>
+/// Writes a progress line without allocating, so that printing from the game loop does not feed the garbage
+/// collector either: numbers are formatted with <c>TryFormat</c> into a buffer made once. (Interpolated strings,
+/// even <c>Span.TryWrite($"…")</c>, box their arguments until the JIT optimises the code, which a line printed every
+/// 1,000 frames never triggers.)
+/// </summary>
+public sealed class ProgressLine
+{
+    private readonly TextWriter _writer;
+    private readonly char[] _buffer = new char[256];
+    private int _length;
+
+    public ProgressLine(TextWriter writer) => _writer = writer;
+
+    public void Write(int frame, long episodes, double meanLength, double meanCostUs, double maxCostUs, float policyLoss, float valueLoss)
+    {
+        _length = 0;
+        Text("frame "); Number(frame, 7, "F0");
+        Text("  episodes "); Number(episodes, 6, "F0");
+        Text("  mean length (last 100) "); Number(meanLength, 6, "F1");
+        Text("  act+train "); Number(meanCostUs, 6, "F0");
+        Text(" µs mean, "); Number(maxCostUs, 6, "F0");
+        Text(" µs max  loss π "); Number(policyLoss, 8, "F4");
+        Text(" V "); Number(valueLoss, 8, "F5");
+        Text("\n");
+        _writer.Write(_buffer, 0, _length);
+    }
+
+    private void Text(string s)
+    {
+        s.AsSpan().CopyTo(_buffer.AsSpan(_length));
+        _length += s.Length;
+    }
+
+    /// <summary>Right-aligned in <paramref name="width"/> characters.</summary>
+    private void Number(double value, int width, string format)
+    {
+        Span<char> digits = stackalloc char[32];
+        if (!value.TryFormat(digits, out int n, format, CultureInfo.InvariantCulture)) n = 0;
+        for (int i = n; i < width; i++) _buffer[_length++] = ' ';
+        digits[..n].CopyTo(_buffer.AsSpan(_length));
+        _length += n;
+    }
+}

@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+
+namespace EmbeddedMlp.Samples.FrameBudget;
+
+/// <summary>One of the benchmarks' reference models: relu hidden layers, softmax output, a typical batch.</summary>
+public sealed record ReferenceModel(string Name, int Inputs, int[] Hidden, int Outputs, int Batch)
+{
+    /// <summary>The four reference models, from a game agent's policy to a large classifier.</summary>
+    public static IReadOnlyList<ReferenceModel> All { get; } = new[]
+    {
+        new ReferenceModel("32-64-64-4", 32, new[] { 64, 64 }, 4, 32),
+        new ReferenceModel("64-128-128-8", 64, new[] { 128, 128 }, 8, 64),
+        new ReferenceModel("784-256-128-10", 784, new[] { 256, 128 }, 10, 128),
+        new ReferenceModel("1024-1024-1024-10", 1024, new[] { 1024, 1024 }, 10, 256),
+    };
+
+    public Mlp Build(ulong seed)
+    {
+        var layers = new List<LayerSpec>();
+        foreach (int units in Hidden) layers.Add(new LayerSpec(units, Activation.Relu));
+        layers.Add(new LayerSpec(Outputs, Activation.Softmax));
+        return new Mlp(Inputs, layers, seed);
+    }
+
+    /// <summary>The reference model named <paramref name="name"/>, or an error listing the names.</summary>
+    public static ReferenceModel Find(string name)
+    {
+        foreach (ReferenceModel m in All)
+            if (m.Name == name) return m;
+        throw new ArgumentException($"--model: expected one of {string.Join(", ", Names())}, found '{name}'.");
+    }
+
+    private static IEnumerable<string> Names()
+    {
+        foreach (ReferenceModel m in All) yield return m.Name;
+    }
+}

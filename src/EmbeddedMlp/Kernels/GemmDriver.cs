@@ -1,0 +1,246 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// The blocked loop nest shared by every path: C[m,n] (+)= Σ_p A(i,p)·B(p,j) with A(i,p) = a[i·ars + p·aks] and
+    /// B(p,j) = b[p·bks + j·bjs], so NT, TN and NN are the same loops with different strides. Depth is cut into
+    /// blocks of <see cref="KC"/>; for each block, B is packed one panel of NR columns at a time (contiguous rows
+    /// of NR floats, zero-padded) so that it stays in L1 while every MR-row tile of C is run against it. Edge tiles
+    /// run into a scratch tile. Each C element is summed in one fixed order (depth blocks in order, p ascending
+    /// within a block), whatever the thread count.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static unsafe class GemmDriver
+    {
+        /// <summary>Depth of a block: a 256×16 packed panel is 16 KB, half of L1.</summary>
+        public const int KC = 256;
+        private const int MaxMR = 6;
+        /// <summary>Products smaller than this many multiply-adds per thread stay on one thread.</summary>
+        private const long ParallelThreshold = 1L << 22;
+
+        /// <summary>Rows of A packed at once (a multiple of every MR): 258×256 floats ≈ 258 KB, half of L2.</summary>
+        private const int MC = 258;
+
+        /// <summary>Per-thread packed block of A, allocated on a thread's first large product.</summary>
+        [ThreadStatic] private static float[]? t_packedA;
+
+        public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
+        {
+            if (k == 0)
+            {
+                if (!accumulate)
+                    for (int i = 0; i < m; i++) new Span<float>(c + i * ldc, n).Clear();
+                epilogue.Apply(c, ldc, m, n, 0, 0);
+                return;
+            }
+            int nr = NROf(path);
+            int panels = (n + nr - 1) / nr;
+            int threads = Math.Min(KernelDispatch.MaxDegreeOfParallelism, panels);
+            if (threads > 1 && (long)m * n * k >= ParallelThreshold * threads)
+            {
+                RunParallel(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr);
+                return;
+            }
+            Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
+        }
+
+        public static int NROf(KernelPath path)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: return MicroKernel256.NR;
+                case KernelPath.Vector128: return MicroKernel128.NR;
+#endif
+                case KernelPath.PortableVector: return MicroKernelVector.NR;
+                default: return MicroKernelScalar.NR;
+            }
+        }
+
+        public static int MROf(KernelPath path)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: return MicroKernel256.MR;
+                case KernelPath.Vector128: return MicroKernel128.MR;
+#endif
+                case KernelPath.PortableVector: return MicroKernelVector.MR;
+                default: return MicroKernelScalar.MR;
+            }
+        }
+
+        /// <summary>
+        /// The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n). When many column panels
+        /// reuse it, A is packed too (blocks of <see cref="MC"/> rows as contiguous MR-row micro-panels), so that
+        /// large row strides (4 KB apart rows alias in L1) do not evict the B panel.
+        /// </summary>
+        private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int j0, int j1)
+        {
+            int mr = MROf(path), nr = NROf(path);
+            int kcMax = Math.Min(KC, k);
+            float* panel = stackalloc float[kcMax * nr];
+            float* tile = stackalloc float[MaxMR * nr];
+            bool packA = m > mr && j1 - j0 >= 16 * nr;
+            int mc = packA ? MC / mr * mr : m;
+            float[]? packedA = null;
+            if (packA)
+            {
+                packedA = t_packedA;
+                if (packedA == null) t_packedA = packedA = new float[MC * KC];
+            }
+            fixed (float* abuf = packedA)
+            {
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    bool last = pc + kc == k, load = accumulate || pc > 0;
+                    for (int ic = 0; ic < m; ic += mc)
+                    {
+                        int mcRows = Math.Min(mc, m - ic);
+                        if (packA) PackA(a + ic * ars + pc * aks, ars, aks, mcRows, kc, mr, abuf);
+                        for (int jc = j0; jc < j1; jc += nr)
+                        {
+                            int cols = Math.Min(nr, j1 - jc);
+                            Pack(path, b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
+                            for (int ir = 0; ir < mcRows; ir += mr)
+                            {
+                                int rows = Math.Min(mr, mcRows - ir);
+                                float* ap;
+                                long rs, ks;
+                                if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
+                                else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
+                                float* cp = c + (ic + ir) * ldc + jc;
+                                if (rows == mr && cols == nr)
+                                {
+                                    Tile(path, ap, rs, ks, rows, panel, cp, ldc, kc, load);
+                                }
+                                else
+                                {
+                                    if (load)
+                                        for (int r = 0; r < rows; r++)
+                                            for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
+                                    Tile(path, ap, rs, ks, rows, panel, tile, nr, kc, load);
+                                    for (int r = 0; r < rows; r++)
+                                        for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
+                                }
+                                if (last) epilogue.Apply(cp, ldc, rows, cols, ic + ir, jc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of
+        /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row.
+        /// </summary>
+        private static void PackA(float* a, long ars, long aks, int rows, int kc, int mr, float* dst)
+        {
+            for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
+            {
+                int valid = Math.Min(mr, rows - r0);
+                for (int r = 0; r < mr; r++)
+                {
+                    float* src = a + (r0 + Math.Min(r, valid - 1)) * ars;
+                    float* d = dst + r;
+                    if (aks == 1)
+                        for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    else
+                        for (int p = 0; p < kc; p++) d[p * mr] = src[p * aks];
+                }
+            }
+        }
+
+        private static void Tile(KernelPath path, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
+        {
+            switch (path)
+            {
+#if NET8_0_OR_GREATER
+                case KernelPath.Vector256: MicroKernel256.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                case KernelPath.Vector128: MicroKernel128.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+#endif
+                case KernelPath.PortableVector: MicroKernelVector.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                default: MicroKernelScalar.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+            }
+        }
+
+        /// <summary>panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr.</summary>
+        private static void Pack(KernelPath path, float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
+        {
+#if NET8_0_OR_GREATER
+            if (path == KernelPath.Vector256 && bks == 1 && cols == MicroKernel256.NR)
+            {
+                MicroKernel256.PackTransposed16(b, bjs, kc, panel);
+                return;
+            }
+#endif
+            if (bjs == 1)
+            {
+                bool vector = Vector.IsHardwareAccelerated && cols == nr && nr % Vector<float>.Count == 0;
+                int w = Vector<float>.Count;
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + p * bks, dst = panel + p * nr;
+                    if (vector)
+                    {
+                        for (int j = 0; j < nr; j += w) *(Vector<float>*)(dst + j) = *(Vector<float>*)(src + j);
+                    }
+                    else
+                    {
+                        int j = 0;
+                        for (; j < cols; j++) dst[j] = src[j];
+                        for (; j < nr; j++) dst[j] = 0f;
+                    }
+                }
+                return;
+            }
+            // Transposing pack (NT: B(p, j) = W[j, p], rows of W contiguous in p).
+            for (int j = 0; j < cols; j++)
+            {
+                float* src = b + j * bjs;
+                float* dst = panel + j;
+                for (int p = 0; p < kc; p++) dst[p * nr] = src[p * bks];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) panel[p * nr + j] = 0f;
+        }
+
+        private static void RunParallel(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads, int panels, int nr)
+        {
+            var job = new ParallelJob
+            {
+                Path = path, A = (IntPtr)a, Ars = ars, Aks = aks, B = (IntPtr)b, Bks = bks, Bjs = bjs, C = (IntPtr)c, Ldc = ldc,
+                M = m, N = n, K = k, Accumulate = accumulate, Epilogue = epilogue, Threads = threads, Panels = panels, NR = nr,
+            };
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Run);
+        }
+
+        /// <summary>One multi-threaded product: thread t runs a contiguous range of column panels.</summary>
+        private sealed class ParallelJob
+        {
+            public KernelPath Path;
+            public IntPtr A, B, C;
+            public long Ars, Aks, Bks, Bjs, Ldc;
+            public int M, N, K, Threads, Panels, NR;
+            public bool Accumulate;
+            public Epilogue Epilogue;
+
+            public void Run(int t)
+            {
+                int j0 = (int)((long)Panels * t / Threads) * NR;
+                int j1 = Math.Min(N, (int)((long)Panels * (t + 1) / Threads) * NR);
+                if (j0 >= j1) return;
+                Columns(Path, (float*)A, Ars, Aks, (float*)B, Bks, Bjs, (float*)C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// <c>Vector128</c> kernels (NEON on ARM64, SSE on x64 without AVX2; fused multiply-add where the CPU has it): a
+    /// 6×8 block of C in twelve registers, and a dot-product kernel for products with very few rows.
+    /// </summary>
+    internal static unsafe class MicroKernel128
+    {
+        public const int MR = 6, NR = 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> MulAdd(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
+        {
+            if (Fma.IsSupported) return Fma.MultiplyAdd(x, y, acc);
+            if (AdvSimd.IsSupported) return AdvSimd.FusedMultiplyAdd(acc, x, y);
+            return acc + x * y;
+        }
+
+        /// <summary>C[6,8] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of 8 floats.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+        {
+            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars;
+            float* a3 = a + Math.Min(3, rows - 1) * ars, a4 = a + Math.Min(4, rows - 1) * ars, a5 = a + Math.Min(5, rows - 1) * ars;
+            Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+            if (load)
+            {
+                float* r = c;
+                c00 = Vector128.Load(r); c01 = Vector128.Load(r + 4); r += ldc;
+                c10 = Vector128.Load(r); c11 = Vector128.Load(r + 4); r += ldc;
+                c20 = Vector128.Load(r); c21 = Vector128.Load(r + 4); r += ldc;
+                c30 = Vector128.Load(r); c31 = Vector128.Load(r + 4); r += ldc;
+                c40 = Vector128.Load(r); c41 = Vector128.Load(r + 4); r += ldc;
+                c50 = Vector128.Load(r); c51 = Vector128.Load(r + 4);
+            }
+            else
+            {
+                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector128<float>.Zero;
+            }
+            long off = 0;
+            float* end = b + (long)kc * NR;
+            for (; b < end; b += NR, off += aks)
+            {
+                Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
+                Vector128<float> x = Vector128.Create(a0[off]);
+                c00 = MulAdd(x, b0, c00); c01 = MulAdd(x, b1, c01);
+                x = Vector128.Create(a1[off]);
+                c10 = MulAdd(x, b0, c10); c11 = MulAdd(x, b1, c11);
+                x = Vector128.Create(a2[off]);
+                c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
+                x = Vector128.Create(a3[off]);
+                c30 = MulAdd(x, b0, c30); c31 = MulAdd(x, b1, c31);
+                x = Vector128.Create(a4[off]);
+                c40 = MulAdd(x, b0, c40); c41 = MulAdd(x, b1, c41);
+                x = Vector128.Create(a5[off]);
+                c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
+            }
+            c00.Store(c); c01.Store(c + 4); c += ldc;
+            c10.Store(c); c11.Store(c + 4); c += ldc;
+            c20.Store(c); c21.Store(c + 4); c += ldc;
+            c30.Store(c); c31.Store(c + 4); c += ldc;
+            c40.Store(c); c41.Store(c + 4); c += ldc;
+            c50.Store(c); c51.Store(c + 4);
+        }
+
+        /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products over four rows of B at a time (few rows of A).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
+        {
+            int k8 = k & ~7, k4 = k & ~3;
+            for (int i = 0; i < m; i++)
+            {
+                float* ai = a + (long)i * k;
+                float* ci = c + i * ldc;
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                {
+                    float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                    Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                    int p = 0;
+                    for (; p < k8; p += 8)
+                    {
+                        Vector128<float> x = Vector128.Load(ai + p), y = Vector128.Load(ai + p + 4);
+                        s0 = MulAdd(x, Vector128.Load(b0 + p), s0);
+                        s1 = MulAdd(x, Vector128.Load(b1 + p), s1);
+                        s2 = MulAdd(x, Vector128.Load(b2 + p), s2);
+                        s3 = MulAdd(x, Vector128.Load(b3 + p), s3);
+                        t0 = MulAdd(y, Vector128.Load(b0 + p + 4), t0);
+                        t1 = MulAdd(y, Vector128.Load(b1 + p + 4), t1);
+                        t2 = MulAdd(y, Vector128.Load(b2 + p + 4), t2);
+                        t3 = MulAdd(y, Vector128.Load(b3 + p + 4), t3);
+                    }
+                    if (p < k4)
+                    {
+                        Vector128<float> x = Vector128.Load(ai + p);
+                        s0 = MulAdd(x, Vector128.Load(b0 + p), s0);
+                        s1 = MulAdd(x, Vector128.Load(b1 + p), s1);
+                        s2 = MulAdd(x, Vector128.Load(b2 + p), s2);
+                        s3 = MulAdd(x, Vector128.Load(b3 + p), s3);
+                        p += 4;
+                    }
+                    s0 += t0; s1 += t1; s2 += t2; s3 += t3;
+                    // Transpose-and-add: lane q of d = Σ s_q, in a fixed order.
+                    Vector128<float> lo01 = Vector128.Create(s0.GetElement(0) + s0.GetElement(1), s1.GetElement(0) + s1.GetElement(1),
+                        s2.GetElement(0) + s2.GetElement(1), s3.GetElement(0) + s3.GetElement(1));
+                    Vector128<float> hi23 = Vector128.Create(s0.GetElement(2) + s0.GetElement(3), s1.GetElement(2) + s1.GetElement(3),
+                        s2.GetElement(2) + s2.GetElement(3), s3.GetElement(2) + s3.GetElement(3));
+                    Vector128<float> d = lo01 + hi23;
+                    for (; p < k; p++)
+                    {
+                        float x = ai[p];
+                        d += Vector128.Create(x * b0[p], x * b1[p], x * b2[p], x * b3[p]);
+                    }
+                    if (accumulate) d += Vector128.Load(ci + j);
+                    d.Store(ci + j);
+                }
+                for (; j < n; j++)
+                {
+                    float* b0 = b + (long)j * k;
+                    Vector128<float> s0 = Vector128<float>.Zero;
+                    int p = 0;
+                    for (; p < k4; p += 4) s0 = MulAdd(Vector128.Load(ai + p), Vector128.Load(b0 + p), s0);
+                    float d0 = (s0.GetElement(0) + s0.GetElement(1)) + (s0.GetElement(2) + s0.GetElement(3));
+                    for (; p < k; p++) d0 += ai[p] * b0[p];
+                    ci[j] = accumulate ? ci[j] + d0 : d0;
+                }
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,242 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EmbeddedMlp.Kernels
+{
+    /// <summary>
+    /// AVX2 + FMA kernels: a 6×16 block of C in twelve ymm registers (broadcast A × two vectors of a packed B panel
+    /// per step of k), and a dot-product kernel for products with very few rows (batch-1 inference: matrix-vector).
+    /// </summary>
+    internal static unsafe class MicroKernel256
+    {
+        public const int MR = 6, NR = 16;
+
+        /// <summary>
+        /// C[6,16] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks] (rows past
+        /// <paramref name="rows"/> repeat the last row), panel rows of 16 floats.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+        {
+            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars;
+            float* a3 = a + Math.Min(3, rows - 1) * ars, a4 = a + Math.Min(4, rows - 1) * ars, a5 = a + Math.Min(5, rows - 1) * ars;
+            Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+            if (load)
+            {
+                float* r = c;
+                c00 = Avx.LoadVector256(r); c01 = Avx.LoadVector256(r + 8); r += ldc;
+                c10 = Avx.LoadVector256(r); c11 = Avx.LoadVector256(r + 8); r += ldc;
+                c20 = Avx.LoadVector256(r); c21 = Avx.LoadVector256(r + 8); r += ldc;
+                c30 = Avx.LoadVector256(r); c31 = Avx.LoadVector256(r + 8); r += ldc;
+                c40 = Avx.LoadVector256(r); c41 = Avx.LoadVector256(r + 8); r += ldc;
+                c50 = Avx.LoadVector256(r); c51 = Avx.LoadVector256(r + 8);
+            }
+            else
+            {
+                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+            }
+            long off = 0;
+            float* end = b + (long)kc * NR;
+            for (; b < end; b += NR, off += aks)
+            {
+                Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
+                Vector256<float> x = Vector256.Create(a0[off]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                x = Vector256.Create(a1[off]);
+                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                x = Vector256.Create(a2[off]);
+                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                x = Vector256.Create(a3[off]);
+                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                x = Vector256.Create(a4[off]);
+                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                x = Vector256.Create(a5[off]);
+                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+            }
+            Avx.Store(c, c00); Avx.Store(c + 8, c01); c += ldc;
+            Avx.Store(c, c10); Avx.Store(c + 8, c11); c += ldc;
+            Avx.Store(c, c20); Avx.Store(c + 8, c21); c += ldc;
+            Avx.Store(c, c30); Avx.Store(c + 8, c31); c += ldc;
+            Avx.Store(c, c40); Avx.Store(c + 8, c41); c += ldc;
+            Avx.Store(c, c50); Avx.Store(c + 8, c51);
+        }
+
+        /// <summary>
+        /// C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products over four rows of B at a time, two accumulators each
+        /// (few rows of A: the matrix-vector product of batch-1 inference).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
+        {
+            int k16 = k & ~15, k8 = k & ~7;
+            int i = 0;
+            for (; i <= m - 2; i += 2) DotNT2Rows(a + (long)i * k, b, c + i * ldc, ldc, n, k, accumulate);
+            for (; i < m; i++)
+            {
+                float* ai = a + (long)i * k;
+                float* ci = c + i * ldc;
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                {
+                    float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                    int p = 0;
+                    for (; p < k16; p += 16)
+                    {
+                        Vector256<float> x = Avx.LoadVector256(ai + p), y = Avx.LoadVector256(ai + p + 8);
+                        s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                        s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                        s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                        s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                        t0 = Fma.MultiplyAdd(y, Avx.LoadVector256(b0 + p + 8), t0);
+                        t1 = Fma.MultiplyAdd(y, Avx.LoadVector256(b1 + p + 8), t1);
+                        t2 = Fma.MultiplyAdd(y, Avx.LoadVector256(b2 + p + 8), t2);
+                        t3 = Fma.MultiplyAdd(y, Avx.LoadVector256(b3 + p + 8), t3);
+                    }
+                    if (p < k8)
+                    {
+                        Vector256<float> x = Avx.LoadVector256(ai + p);
+                        s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                        s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                        s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                        s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                        p += 8;
+                    }
+                    s0 = Avx.Add(s0, t0); s1 = Avx.Add(s1, t1); s2 = Avx.Add(s2, t2); s3 = Avx.Add(s3, t3);
+                    // [s0 s1 s2 s3] horizontal sums in one vector: lane q = Σ s_q.
+                    Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                    Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                    for (; p < k; p++)
+                    {
+                        float x = ai[p];
+                        d = Sse.Add(d, Vector128.Create(x * b0[p], x * b1[p], x * b2[p], x * b3[p]));
+                    }
+                    if (accumulate) d = Sse.Add(Sse.LoadVector128(ci + j), d);
+                    Sse.Store(ci + j, d);
+                }
+                for (; j < n; j++)
+                {
+                    float* b0 = b + (long)j * k;
+                    Vector256<float> s0 = Vector256<float>.Zero;
+                    int p = 0;
+                    for (; p < k8; p += 8) s0 = Fma.MultiplyAdd(Avx.LoadVector256(ai + p), Avx.LoadVector256(b0 + p), s0);
+                    Vector128<float> q = Sse.Add(s0.GetLower(), s0.GetUpper());
+                    q = Sse.Add(q, Sse.MoveHighToLow(q, q));
+                    float d0 = q.ToScalar() + q.GetElement(1);
+                    for (; p < k; p++) d0 += ai[p] * b0[p];
+                    ci[j] = accumulate ? ci[j] + d0 : d0;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Two rows of C by dot products against four rows of B at a time: eight independent ymm accumulators, six
+        /// loads per eight FMAs, no packing (NT with a moderate number of rows).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotNT2Rows(float* a0, float* b, float* c0, long ldc, int n, int k, bool accumulate)
+        {
+            float* a1 = a0 + k;
+            float* c1 = c0 + ldc;
+            int k8 = k & ~7;
+            int j = 0;
+            for (; j <= n - 4; j += 4)
+            {
+                float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+                int p = 0;
+                for (; p < k8; p += 8)
+                {
+                    Vector256<float> x0 = Avx.LoadVector256(a0 + p), x1 = Avx.LoadVector256(a1 + p);
+                    Vector256<float> w = Avx.LoadVector256(b0 + p);
+                    s00 = Fma.MultiplyAdd(x0, w, s00); s10 = Fma.MultiplyAdd(x1, w, s10);
+                    w = Avx.LoadVector256(b1 + p);
+                    s01 = Fma.MultiplyAdd(x0, w, s01); s11 = Fma.MultiplyAdd(x1, w, s11);
+                    w = Avx.LoadVector256(b2 + p);
+                    s02 = Fma.MultiplyAdd(x0, w, s02); s12 = Fma.MultiplyAdd(x1, w, s12);
+                    w = Avx.LoadVector256(b3 + p);
+                    s03 = Fma.MultiplyAdd(x0, w, s03); s13 = Fma.MultiplyAdd(x1, w, s13);
+                }
+                Vector256<float> h0 = Avx.HorizontalAdd(Avx.HorizontalAdd(s00, s01), Avx.HorizontalAdd(s02, s03));
+                Vector256<float> h1 = Avx.HorizontalAdd(Avx.HorizontalAdd(s10, s11), Avx.HorizontalAdd(s12, s13));
+                Vector128<float> d0 = Sse.Add(h0.GetLower(), h0.GetUpper()), d1 = Sse.Add(h1.GetLower(), h1.GetUpper());
+                for (; p < k; p++)
+                {
+                    float x0 = a0[p], x1 = a1[p];
+                    d0 = Sse.Add(d0, Vector128.Create(x0 * b0[p], x0 * b1[p], x0 * b2[p], x0 * b3[p]));
+                    d1 = Sse.Add(d1, Vector128.Create(x1 * b0[p], x1 * b1[p], x1 * b2[p], x1 * b3[p]));
+                }
+                if (accumulate) { d0 = Sse.Add(Sse.LoadVector128(c0 + j), d0); d1 = Sse.Add(Sse.LoadVector128(c1 + j), d1); }
+                Sse.Store(c0 + j, d0);
+                Sse.Store(c1 + j, d1);
+            }
+            for (; j < n; j++)
+            {
+                float* b0 = b + (long)j * k;
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
+                int p = 0;
+                for (; p < k8; p += 8)
+                {
+                    Vector256<float> w = Avx.LoadVector256(b0 + p);
+                    s0 = Fma.MultiplyAdd(Avx.LoadVector256(a0 + p), w, s0);
+                    s1 = Fma.MultiplyAdd(Avx.LoadVector256(a1 + p), w, s1);
+                }
+                Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Vector256<float>.Zero);
+                Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                float d0 = d.ToScalar(), d1 = d.GetElement(1);
+                for (; p < k; p++) { d0 += a0[p] * b0[p]; d1 += a1[p] * b0[p]; }
+                c0[j] = accumulate ? c0[j] + d0 : d0;
+                c1[j] = accumulate ? c1[j] + d1 : d1;
+            }
+        }
+
+        /// <summary>
+        /// Transposing pack of a full 16-column panel: panel[p·16 + j] = b[j·bjs + p] for p &lt; kc, j &lt; 16, by 8×8
+        /// register transposes (NT forward: B = W [n,k], rows contiguous in depth).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void PackTransposed16(float* b, long bjs, int kc, float* panel)
+        {
+            int k8 = kc & ~7;
+            for (int jj = 0; jj < 16; jj += 8)
+            {
+                float* r0 = b + jj * bjs, r1 = r0 + bjs, r2 = r1 + bjs, r3 = r2 + bjs;
+                float* r4 = r3 + bjs, r5 = r4 + bjs, r6 = r5 + bjs, r7 = r6 + bjs;
+                float* dst = panel + jj;
+                int p = 0;
+                for (; p < k8; p += 8, dst += 8 * NR)
+                {
+                    Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+                    Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+                    Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+                    Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+                    Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+                    Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+                    Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+                    Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+                    Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+                    Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+                    Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+                    Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+                    Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+                    Avx.Store(dst + NR, Avx.Permute2x128(s1, s5, 0x20));
+                    Avx.Store(dst + 2 * NR, Avx.Permute2x128(s2, s6, 0x20));
+                    Avx.Store(dst + 3 * NR, Avx.Permute2x128(s3, s7, 0x20));
+                    Avx.Store(dst + 4 * NR, Avx.Permute2x128(s0, s4, 0x31));
+                    Avx.Store(dst + 5 * NR, Avx.Permute2x128(s1, s5, 0x31));
+                    Avx.Store(dst + 6 * NR, Avx.Permute2x128(s2, s6, 0x31));
+                    Avx.Store(dst + 7 * NR, Avx.Permute2x128(s3, s7, 0x31));
+                }
+                for (; p < kc; p++, dst += NR)
+                {
+                    dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p];
+                    dst[4] = r4[p]; dst[5] = r5[p]; dst[6] = r6[p]; dst[7] = r7[p];
+                }
+            }
+        }
+    }
+}
+#endif

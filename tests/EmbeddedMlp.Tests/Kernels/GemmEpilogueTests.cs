@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using EmbeddedMlp.Kernels;
+using NUnit.Framework;
+
+namespace EmbeddedMlp.Tests.Kernels
+{
+    /// <summary>
+    /// The fused epilogues against a double-precision reference on every path: forward C = f((C|0) + bias + A·Bᵀ)
+    /// and input gradient C = ((C|0) + A·B) ⊙ f'(z) given y = f(z), over edge-tile shapes.
+    /// </summary>
+    [TestFixture]
+    public class GemmEpilogueTests
+    {
+        private static readonly int[] Ms = { 1, 2, 3, 7, 13 };
+        private static readonly int[] Ns = { 1, 5, 16, 17, 33 };
+        private static readonly int[] Ks = { 1, 9, 40, 300 };
+
+        public static IEnumerable<TestCaseData> Cases()
+        {
+            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
+                foreach (FusedActivation f in (FusedActivation[])Enum.GetValues(typeof(FusedActivation)))
+                    yield return new TestCaseData(path, f).SetName($"Epilogue_{path}_{f}");
+        }
+
+        private static double Apply(FusedActivation f, double z)
+        {
+            switch (f)
+            {
+                case FusedActivation.Relu: return z > 0 ? z : 0;
+                case FusedActivation.LeakyRelu: return z > 0 ? z : 0.01 * z;
+                case FusedActivation.Tanh: return Math.Tanh(z);
+                case FusedActivation.Sigmoid: return 1 / (1 + Math.Exp(-z));
+                default: return z;
+            }
+        }
+
+        private static double Derivative(FusedActivation f, double y)
+        {
+            switch (f)
+            {
+                case FusedActivation.Relu: return y > 0 ? 1 : 0;
+                case FusedActivation.LeakyRelu: return y > 0 ? 1 : 0.01;
+                case FusedActivation.Tanh: return 1 - y * y;
+                case FusedActivation.Sigmoid: return y * (1 - y);
+                default: return 1;
+            }
+        }
+
+        [TestCaseSource(nameof(Cases))]
+        public void ForwardBiasAndActivationMatchReference(KernelPath path, FusedActivation f)
+        {
+            var rng = new Random(11 + (int)f);
+            var failures = new List<string>();
+            using (new KernelTestSupport.PathScope(path))
+                foreach (int m in Ms)
+                    foreach (int n in Ns)
+                        foreach (int k in Ks)
+                            foreach (bool withBias in new[] { false, true })
+                                foreach (bool accumulate in new[] { false, true })
+                                {
+                                    float[] a = KernelTestSupport.Random(rng, m * k), b = KernelTestSupport.Random(rng, n * k);
+                                    float[] bias = withBias ? KernelTestSupport.Random(rng, n) : new float[0];
+                                    float[] c0 = KernelTestSupport.Random(rng, m * n);
+                                    float[] c = accumulate ? (float[])c0.Clone() : new float[m * n];
+                                    var z = new double[m * n];
+                                    var mag = new double[m * n];
+                                    GemmReference.Compute(Product.NT, a, b, accumulate ? c0 : null, m, n, k, z, mag);
+                                    var expected = new double[m * n];
+                                    for (int i = 0; i < m * n; i++)
+                                    {
+                                        if (withBias) { z[i] += bias[i % n]; mag[i] += Math.Abs(bias[i % n]); }
+                                        expected[i] = Apply(f, z[i]);
+                                        mag[i] += 10; // activations are 1-Lipschitz; allow their own float rounding
+                                    }
+                                    Gemm.NT(a, b, c, m, n, k, accumulate, bias, f);
+                                    string? fail = KernelTestSupport.Compare(c, expected, mag, m * n, k, $"{m}×{n}×{k} bias={withBias} accumulate={accumulate}");
+                                    if (fail != null) failures.Add(fail);
+                                }
+            Assert.That(failures, Is.Empty);
+        }
+
+        [TestCaseSource(nameof(Cases))]
+        public void InputGradientDerivativeMatchesReference(KernelPath path, FusedActivation f)
+        {
+            var rng = new Random(17 + (int)f);
+            var failures = new List<string>();
+            using (new KernelTestSupport.PathScope(path))
+                foreach (int m in Ms)
+                    foreach (int n in Ns)
+                        foreach (int k in Ks)
+                            foreach (bool accumulate in new[] { false, true })
+                            {
+                                float[] a = KernelTestSupport.Random(rng, m * k), b = KernelTestSupport.Random(rng, k * n);
+                                float[] y = KernelTestSupport.Random(rng, m * n);
+                                for (int i = 0; i < y.Length; i += 3) y[i] = 0f; // relu outputs are often exactly 0
+                                float[] c0 = KernelTestSupport.Random(rng, m * n);
+                                float[] c = accumulate ? (float[])c0.Clone() : new float[m * n];
+                                var expected = new double[m * n];
+                                var mag = new double[m * n];
+                                GemmReference.Compute(Product.NN, a, b, accumulate ? c0 : null, m, n, k, expected, mag);
+                                for (int i = 0; i < m * n; i++)
+                                {
+                                    expected[i] *= Derivative(f, y[i]);
+                                    mag[i] += 1;
+                                }
+                                Gemm.NN(a, b, c, m, n, k, accumulate, y, f);
+                                string? fail = KernelTestSupport.Compare(c, expected, mag, m * n, k, $"{m}×{n}×{k} accumulate={accumulate}");
+                                if (fail != null) failures.Add(fail);
+                            }
+            Assert.That(failures, Is.Empty);
+        }
+
+        [Test]
+        public void BiasShorterThanNIsRejected()
+        {
+            Assert.Throws<ArgumentException>(() => Gemm.NT(new float[6], new float[6], new float[9], 2, 3, 2, false, new float[2], FusedActivation.Relu));
+        }
+
+        [Test]
+        public void DerivativeWithoutOutputsIsRejected()
+        {
+            Assert.Throws<ArgumentException>(() => Gemm.NN(new float[4], new float[6], new float[6], 2, 3, 2, false, new float[0], FusedActivation.Relu));
+        }
+
+        [Test]
+        public void ZeroDepthGivesBiasThroughActivation()
+        {
+            var c = new float[] { 5, 5, 5, 5 };
+            Gemm.NT(new float[0], new float[0], c, 2, 2, 0, false, new float[] { -1f, 2f }, FusedActivation.Relu);
+            Assert.That(c, Is.EqualTo(new float[] { 0, 2, 0, 2 }));
+        }
+    }
+}

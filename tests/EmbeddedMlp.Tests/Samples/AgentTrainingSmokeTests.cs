@@ -1,0 +1,109 @@
+#if !UNITY_5_3_OR_NEWER // runs the console samples, which are not part of a Unity project
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using EmbeddedMlp.Samples.AgentTraining;
+using EmbeddedMlp.Serialization;
+using NUnit.Framework;
+
+namespace EmbeddedMlp.Tests.Samples
+{
+    /// <summary>Short runs of the AgentTraining sample's game loop: its invariants, not its full learning run.</summary>
+    [TestFixture]
+    public class AgentTrainingSmokeTests
+    {
+        private static AgentTrainingOptions Short(ulong seed, int frames) => new AgentTrainingOptions
+        {
+            Seed = seed, MaxFrames = frames, WarmupFrames = 100, ProgressEvery = 100, StopAtSuccess = false,
+        };
+
+        [Test]
+        public void GameLoopAllocatesNothingAfterWarmup()
+        {
+            // Progress lines go to a writer that discards them, so their formatting is part of the measured loop.
+            AgentTrainingResult r = AgentTrainingRun.Run(Short(1, 400), TextWriter.Null);
+
+            Assert.That(r.Frames, Is.EqualTo(400));
+            Assert.That(r.TrainingSteps, Is.EqualTo(400 - new ActorCriticSettings().Horizon), "one step per frame once the horizon is filled");
+            Assert.That(r.Episodes, Is.GreaterThan(0));
+            Assert.That(r.Cost.Frames, Is.EqualTo(300));
+            Assert.That(r.AllocatedBytesAfterWarmup, Is.EqualTo(0), "bytes allocated by the game loop after warm-up");
+            Assert.That(r.GcCollectionsAfterWarmup, Is.EqualTo(0), "GC collections after warm-up");
+        }
+
+        [Test]
+        public void SameSeedGivesTheSameRunBitForBit()
+        {
+            AgentTrainingResult a = AgentTrainingRun.Run(Short(2, 300));
+            AgentTrainingResult b = AgentTrainingRun.Run(Short(2, 300));
+            AgentTrainingResult c = AgentTrainingRun.Run(Short(3, 300));
+
+            Assert.That(b.Curve, Is.EqualTo(a.Curve));
+            Assert.That(b.Episodes, Is.EqualTo(a.Episodes));
+            Assert.That(b.Policy.Parameters.ToArray(), Is.EqualTo(a.Policy.Parameters.ToArray()), "policy weights after 300 frames");
+            Assert.That(c.Policy.Parameters.ToArray(), Is.Not.EqualTo(a.Policy.Parameters.ToArray()), "another seed, other weights");
+        }
+
+        [Test]
+        public void PolicyImprovesWithinAThousandFrames()
+        {
+            // A random policy keeps the pole up for about 22 ticks; seed 1 is past 100 after 1,000 frames (the full
+            // run reaches the success criterion, 475 over 100 episodes, at frame 2,159).
+            AgentTrainingResult r = AgentTrainingRun.Run(Short(1, 1000));
+            Assert.That(r.FinalMeanLength, Is.GreaterThan(100.0));
+        }
+
+        [Test]
+        public void CommandLineErrorsNameTheOptionAndWhatWasFound()
+        {
+            var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--agents", "zero" }, out _));
+            Assert.That(e!.Message, Does.Contain("--agents").And.Contain("2..1024").And.Contain("'zero'"));
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--seed" }, out _));
+            Assert.That(e!.Message, Does.Contain("--seed").And.Contain("end of the command line"));
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--speed", "3" }, out _));
+            Assert.That(e!.Message, Does.Contain("'--speed'"));
+
+            AgentTrainingOptions o = CommandLine.Parse(new[] { "--seed", "7", "--agents", "16", "--frames", "500", "--out", "p.bin" }, out bool quiet);
+            Assert.That(o.Seed, Is.EqualTo(7UL));
+            Assert.That(o.Agents, Is.EqualTo(16));
+            Assert.That(o.MaxFrames, Is.EqualTo(500));
+            Assert.That(o.OutPath, Is.EqualTo("p.bin"));
+            Assert.That(quiet, Is.False);
+
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--save-every", "100" }, out _));
+            Assert.That(e!.Message, Does.Contain("--save-every").And.Contain("--out"));
+        }
+
+        [Test]
+        public void OutWritesAFileThatLoadsBackWithIdenticalWeights()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "embeddedmlp-agenttraining-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            try
+            {
+                string path = Path.Combine(dir, "policy.bytes");
+                AgentTrainingOptions o = CommandLine.Parse(new[] { "--seed", "1", "--frames", "300", "--full-budget", "--out", path, "--save-every", "150" }, out _);
+                AgentTrainingResult r = AgentTrainingRun.Run(o);
+
+                Assert.That(r.Saves, Is.EqualTo(2), "saved at frames 150 and 300; the end of the run adds no third save");
+                Mlp loaded = ModelFile.Load(path);
+                Assert.That(loaded.ToString(), Is.EqualTo(r.Policy.ToString()));
+                Assert.That(MemoryMarshal.AsBytes(loaded.Parameters).ToArray(), Is.EqualTo(MemoryMarshal.AsBytes(r.Policy.Parameters).ToArray()), "weights, bit for bit");
+                IReadOnlyDictionary<string, string> meta = ModelFile.ReadMetadata(File.ReadAllBytes(path));
+                Assert.That(meta["name"], Is.EqualTo(PolicyFile.PolicyName));
+                Assert.That(meta["seed"], Is.EqualTo("1"));
+                Assert.That(meta["frames_trained"], Is.EqualTo("300"));
+                Assert.That(meta.ContainsKey("score"), Is.True);
+                Assert.That(r.AllocatedBytesAfterWarmup, Is.EqualTo(0), "saves are kept out of the game loop's allocation count");
+                Assert.That(r.SaveAllocatedBytes, Is.GreaterThan(0));
+                Assert.That(Directory.GetFiles(dir), Is.EqualTo(new[] { path }), "no temporary file left behind");
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+}
+#endif
