@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using EmbeddedMlp.Kernels;
 using MessagePack;
 
 namespace EmbeddedMlp.Serialization
@@ -64,7 +65,7 @@ namespace EmbeddedMlp.Serialization
             {
                 int n = Math.Min(ChunkElements, values.Length - start);
                 Span<byte> span = writer.GetSpan(n * size).Slice(0, n * size);
-                ReadOnlySpan<float> chunk = values.Slice(start, n);
+                Span<float> chunk = SpanAccess.View(values.Slice(start, n)); // read only (see SpanAccess)
                 if (dtype == ModelDtype.F16)
                 {
                     for (int i = 0; i < n; i++)

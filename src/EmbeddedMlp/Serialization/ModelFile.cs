@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using EmbeddedMlp.Training;
 using MessagePack;
 
@@ -92,7 +93,7 @@ namespace EmbeddedMlp.Serialization
         /// <summary>Builds a model from file bytes (read in place, no copy).</summary>
         public static unsafe Mlp Load(ReadOnlySpan<byte> data, ModelLoadOptions? options = null)
         {
-            fixed (byte* p = data)
+            fixed (byte* p = &MemoryMarshal.GetReference(data)) // not GetPinnableReference: see Kernels.SpanAccess
             {
                 using (var memory = new PinnedMemory(p, data.Length))
                     return Load(memory.Memory, options);
@@ -136,7 +137,7 @@ namespace EmbeddedMlp.Serialization
         /// <summary>Overwrites the parameters of <paramref name="model"/> from file bytes (read in place).</summary>
         public static unsafe void LoadInto(Mlp model, ReadOnlySpan<byte> data, ModelLoadOptions? options = null)
         {
-            fixed (byte* p = data)
+            fixed (byte* p = &MemoryMarshal.GetReference(data)) // not GetPinnableReference: see Kernels.SpanAccess
             {
                 using (var memory = new PinnedMemory(p, data.Length))
                     LoadInto(model, memory.Memory, options);

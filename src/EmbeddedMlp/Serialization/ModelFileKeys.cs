@@ -17,6 +17,9 @@ namespace EmbeddedMlp.Serialization
             WeightDecay = "weight_decay", Beta1 = "beta1", Beta2 = "beta2", Epsilon = "epsilon", ClipNorm = "clip_norm",
             MaxBatch = "max_batch", Rng = "rng", MomentumBuffer = "momentum_buffer", ExpAvg = "exp_avg", ExpAvgSq = "exp_avg_sq";
 
+        /// <summary>Names of <see cref="Layer"/>'s keys, same order.</summary>
+        public static readonly string[] LayerNames = { Units, Activation, Weight, Bias };
+
         /// <summary>Top-level keys, in writing order; the index is the bit of the "seen" mask.</summary>
         public static readonly byte[][] TopLevel = Utf8(Format, VersionKey, Inputs, Dtype, Layers, Metadata, Training);
         /// <summary>Keys of a layer map.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
+using EmbeddedMlp.Kernels;
 using MessagePack;
 using static EmbeddedMlp.Serialization.MsgPackInput;
 
@@ -116,8 +117,9 @@ namespace EmbeddedMlp.Serialization
         }
 
         /// <summary>Bytes to a string one char per byte: lossless, for comparing keys that need not be valid UTF-8.</summary>
-        private static string Latin1(ReadOnlySpan<byte> bytes)
+        private static string Latin1(ReadOnlySpan<byte> utf8)
         {
+            Span<byte> bytes = SpanAccess.View(utf8); // read only (see SpanAccess)
             var chars = new char[bytes.Length];
             for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
             return new string(chars);
@@ -141,20 +143,20 @@ namespace EmbeddedMlp.Serialization
             {
                 ParsedLayer layer = ParseLayer(ref reader, i, count, options);
                 layer.FanIn = fanIn;
-                string at = "layers[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+                var at = new FieldName(ModelFileKeys.Layers, i, ""); // formatted only on error
 
                 long weights = (long)layer.Units * fanIn;
                 total += weights + (layer.HasBias ? layer.Units : 0);
                 if (total > options.MaxParameters)
-                    throw new ModelFormatException(at, $"at most {options.MaxParameters} parameters in all (ModelLoadOptions.MaxParameters)", $"{total} by this layer");
+                    throw new ModelFormatException(at.ToString(), $"at most {options.MaxParameters} parameters in all (ModelLoadOptions.MaxParameters)", $"{total} by this layer");
                 if (layer.Weight.Length != weights * elementSize)
-                    throw new ModelFormatException(at + ".weight", $"{weights * elementSize} bytes ({layer.Units}×{fanIn} {dtypeName})", layer.Weight.Length.ToString(CultureInfo.InvariantCulture));
+                    throw new ModelFormatException(at.ToString() + ".weight", $"{weights * elementSize} bytes ({layer.Units}×{fanIn} {dtypeName})", layer.Weight.Length.ToString(CultureInfo.InvariantCulture));
                 if (layer.HasBias && layer.Bias.Length != (long)layer.Units * elementSize)
-                    throw new ModelFormatException(at + ".bias", $"{(long)layer.Units * elementSize} bytes ({layer.Units} {dtypeName})", layer.Bias.Length.ToString(CultureInfo.InvariantCulture));
+                    throw new ModelFormatException(at.ToString() + ".bias", $"{(long)layer.Units * elementSize} bytes ({layer.Units} {dtypeName})", layer.Bias.Length.ToString(CultureInfo.InvariantCulture));
                 if (!options.AllowNonFinite)
                 {
-                    CheckFinite(layer.Weight.Span, result.Dtype, at + ".weight");
-                    if (layer.HasBias) CheckFinite(layer.Bias.Span, result.Dtype, at + ".bias");
+                    CheckFinite(layer.Weight.Span, result.Dtype, new FieldName(ModelFileKeys.Layers, i, ModelFileKeys.Weight));
+                    if (layer.HasBias) CheckFinite(layer.Bias.Span, result.Dtype, new FieldName(ModelFileKeys.Layers, i, ModelFileKeys.Bias));
                 }
                 layers[i] = layer;
                 fanIn = layer.Units;
@@ -163,7 +165,7 @@ namespace EmbeddedMlp.Serialization
             result.ParameterCount = total;
         }
 
-        internal static void CheckFinite(ReadOnlySpan<byte> blob, ModelDtype dtype, string field)
+        internal static void CheckFinite(ReadOnlySpan<byte> blob, ModelDtype dtype, FieldName field)
         {
             int bad = BlobCodec.FindNonFinite(blob, dtype, out string what);
             if (bad >= 0)
@@ -182,7 +184,7 @@ namespace EmbeddedMlp.Serialization
                 int k = ModelFileKeys.IndexOf(ModelFileKeys.Layer, key);
                 if (k < 0)
                     throw new ModelFormatException(at.ToString(), "only the keys units, activation, weight, bias", "key " + Quote(key));
-                var field = new FieldName(ModelFileKeys.Layers, index, System.Text.Encoding.UTF8.GetString(ModelFileKeys.Layer[k]));
+                var field = new FieldName(ModelFileKeys.Layers, index, ModelFileKeys.LayerNames[k]);
                 if ((seen & (1 << k)) != 0)
                     throw new ModelFormatException(at.ToString(), "each key once", $"key \"{field}\" twice");
                 seen |= 1 << k;
@@ -211,12 +213,13 @@ namespace EmbeddedMlp.Serialization
             }
             for (int k = 0; k < 3; k++)
                 if ((seen & (1 << k)) == 0)
-                    throw new ModelFormatException(at.ToString(), $"a value for key \"{System.Text.Encoding.UTF8.GetString(ModelFileKeys.Layer[k])}\" (required)", "no such key");
+                    throw new ModelFormatException(at.ToString(), $"a value for key \"{ModelFileKeys.LayerNames[k]}\" (required)", "no such key");
             return layer;
         }
 
-        private static bool TryParseActivation(ReadOnlySpan<byte> name, out Activation activation)
+        private static bool TryParseActivation(ReadOnlySpan<byte> utf8, out Activation activation)
         {
+            Span<byte> name = SpanAccess.View(utf8); // read only (see SpanAccess)
             for (Activation a = Activation.Identity; a <= Activation.Softmax; a++)
             {
                 string s = a.ToName();

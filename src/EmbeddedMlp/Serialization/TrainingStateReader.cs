@@ -33,10 +33,9 @@ namespace EmbeddedMlp.Serialization
                 int k = ModelFileKeys.IndexOf(ModelFileKeys.TrainingMap, key);
                 if (k < 0)
                     throw new ModelFormatException(Training, "only the keys listed in docs/format.md", "key " + Quote(key));
-                string name = Training + "." + System.Text.Encoding.UTF8.GetString(ModelFileKeys.TrainingMap[k]);
-                var field = new FieldName(name);
+                var field = new FieldName(Training, -1, Names[k]); // formatted only on error
                 if ((seen & (1 << k)) != 0)
-                    throw new ModelFormatException(Training, "each key once", $"key \"{name}\" twice");
+                    throw new ModelFormatException(Training, "each key once", $"key \"{KeyName(k)}\" twice");
                 seen |= 1 << k;
                 switch (k)
                 {
@@ -45,12 +44,12 @@ namespace EmbeddedMlp.Serialization
                         if (kind.SequenceEqual(ModelFileKeys.Sgd)) t.Kind = OptimizerKind.Sgd;
                         else if (kind.SequenceEqual(ModelFileKeys.Adam)) t.Kind = OptimizerKind.Adam;
                         else if (kind.SequenceEqual(ModelFileKeys.AdamW)) t.Kind = OptimizerKind.AdamW;
-                        else throw new ModelFormatException(name, "\"sgd\", \"adam\" or \"adamw\"", Quote(kind));
+                        else throw new ModelFormatException(KeyName(k), "\"sgd\", \"adam\" or \"adamw\"", Quote(kind));
                         kindKnown = true;
                         break;
                     case KStep:
                         t.Step = ReadInt64(ref reader, field);
-                        if (t.Step < 0) throw new ModelFormatException(name, "int ≥ 0", t.Step.ToString(CultureInfo.InvariantCulture));
+                        if (t.Step < 0) throw new ModelFormatException(KeyName(k), "int ≥ 0", t.Step.ToString(CultureInfo.InvariantCulture));
                         break;
                     case KLr: t.LearningRate = ReadSingle(ref reader, field); break;
                     case KInitialLr: t.InitialLearningRate = ReadSingle(ref reader, field); break;
@@ -65,17 +64,17 @@ namespace EmbeddedMlp.Serialization
                     case KMaxBatch: t.MaxBatch = ReadInt32(ref reader, field, 1, options.MaxTrainerBatch, "ModelLoadOptions.MaxTrainerBatch"); break;
                     case KRng:
                         int n = ReadArrayHeader(ref reader, field);
-                        if (n != 4) throw new ModelFormatException(name, "an array of 4 uint32 (xoshiro128** state)", $"{n} elements");
+                        if (n != 4) throw new ModelFormatException(KeyName(k), "an array of 4 uint32 (xoshiro128** state)", $"{n} elements");
                         uint any = 0;
                         for (int i = 0; i < 4; i++)
                         {
-                            long w = ReadInt64(ref reader, new FieldName(name, i, ""));
+                            long w = ReadInt64(ref reader, new FieldName(KeyName(k), i, ""));
                             if (w < 0 || w > uint.MaxValue)
-                                throw new ModelFormatException($"{name}[{i}]", $"int in 0..{uint.MaxValue}", w.ToString(CultureInfo.InvariantCulture));
+                                throw new ModelFormatException($"{KeyName(k)}[{i}]", $"int in 0..{uint.MaxValue}", w.ToString(CultureInfo.InvariantCulture));
                             t.Rng[i] = (uint)w;
                             any |= (uint)w;
                         }
-                        if (any == 0) throw new ModelFormatException(name, "at least one non-zero word", "all four zero");
+                        if (any == 0) throw new ModelFormatException(KeyName(k), "at least one non-zero word", "all four zero");
                         break;
                     case KMomentumBuffer: t.MomentumBuffer = Blob(ref reader, field); t.HasMomentumBuffer = true; break;
                     case KExpAvg: t.ExpAvg = Blob(ref reader, field); t.HasExpAvg = true; break;
@@ -121,6 +120,14 @@ namespace EmbeddedMlp.Serialization
             if (!(t.ClipNorm >= 0f) || float.IsInfinity(t.ClipNorm))
                 throw new ModelFormatException(KeyName(KClipNorm), "a finite value ≥ 0 (0 = off)", t.ClipNorm.ToString(CultureInfo.InvariantCulture));
 
+            // The trainer allocates max_batch × (Σ units + 2 × widest layer) floats of workspace: bound it like the parameters.
+            long units = 0, widest = 0;
+            foreach (ParsedLayer layer in model.Layers) { units += layer.Units; widest = Math.Max(widest, layer.Units); }
+            long workspace = t.MaxBatch * (units + 2 * widest);
+            if (workspace > options.MaxParameters)
+                throw new ModelFormatException(KeyName(KMaxBatch), $"a batch whose trainer workspace, max_batch × (Σ units + 2 × widest) floats, is at most {options.MaxParameters} (ModelLoadOptions.MaxParameters)",
+                    $"{t.MaxBatch} × ({units} + 2 × {widest}) = {workspace}");
+
             long bytes = model.ParameterCount * 4;
             if (t.HasMomentumBuffer) CheckBlob(t.MomentumBuffer, bytes, model.ParameterCount, KMomentumBuffer, options);
             if (t.HasExpAvg) CheckBlob(t.ExpAvg, bytes, model.ParameterCount, KExpAvg, options);
@@ -135,7 +142,7 @@ namespace EmbeddedMlp.Serialization
         {
             if (blob.Length != bytes)
                 throw new ModelFormatException(KeyName(k), $"{bytes} bytes ({parameters} parameters × f32)", blob.Length.ToString(CultureInfo.InvariantCulture));
-            if (!options.AllowNonFinite) ModelFileReader.CheckFinite(blob.Span, ModelDtype.F32, KeyName(k));
+            if (!options.AllowNonFinite) ModelFileReader.CheckFinite(blob.Span, ModelDtype.F32, new FieldName(Training, -1, Names[k]));
         }
 
         private static void Require(int seen, int k)
@@ -146,6 +153,15 @@ namespace EmbeddedMlp.Serialization
 
         internal static string KindName(OptimizerKind kind) => kind == OptimizerKind.Sgd ? "sgd" : kind == OptimizerKind.Adam ? "adam" : "adamw";
 
-        private static string KeyName(int k) => Training + "." + System.Text.Encoding.UTF8.GetString(ModelFileKeys.TrainingMap[k]);
+        private static readonly string[] Names = BuildNames();
+
+        private static string[] BuildNames()
+        {
+            var names = new string[ModelFileKeys.TrainingMap.Length];
+            for (int k = 0; k < names.Length; k++) names[k] = System.Text.Encoding.UTF8.GetString(ModelFileKeys.TrainingMap[k]);
+            return names;
+        }
+
+        private static string KeyName(int k) => Training + "." + Names[k];
     }
 }

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace EmbeddedMlp.Tests.Serialization
 {
     /// <summary>
-    /// Every input with which the coverage-guided campaign (tests/EmbeddedMlp.Fuzz, AFL++) made a load throw something
+    /// Every input with which the coverage-guided campaign (tests/EmbeddedMlp.Fuzz~, AFL++) made a load throw something
     /// other than <see cref="ModelFormatException"/>. All 22 of the first run were length headers beyond the file
     /// (or beyond int) that MessagePackReader reported with ArgumentOutOfRangeException.
     /// </summary>

@@ -8,9 +8,10 @@ namespace EmbeddedMlp.Tests.Serialization
 {
     /// <summary>
     /// Mutation fuzzing in the suite: 100,000 seeded mutations of valid files (bit flips, truncations, inserted and
-    /// deleted bytes, forged lengths, type swaps, and combinations). Each must either load as a valid model or be
-    /// rejected with a <see cref="ModelFormatException"/>: any other exception fails the test with the case number,
-    /// which replays it (case i uses <c>new Random(Seed + i)</c>).
+    /// deleted bytes, forged lengths, type swaps, and combinations), each through one entry point in turn (Load from
+    /// an array, LoadCheckpoint, LoadInto an existing model, Load from a span). Each must either load as a valid model
+    /// or be rejected with a <see cref="ModelFormatException"/> (and a rejected LoadInto must leave the model as it
+    /// was): anything else fails the test with the case number, which replays it (case i uses <c>new Random(Seed + i)</c>).
     /// </summary>
     [TestFixture]
     public class FuzzTests
@@ -31,19 +32,38 @@ namespace EmbeddedMlp.Tests.Serialization
         public void MutatedFilesLoadOrThrowModelFormatExceptionOnly()
         {
             List<byte[]> originals = SampleFiles.All();
+            var targets = new List<Mlp>();
+            foreach (byte[] o in originals) targets.Add(ModelFile.Load(o));
             var failures = new List<string>();
             int loaded = 0, rejected = 0;
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < Cases; i++)
             {
                 var rng = new Random(Seed + i);
-                byte[] original = originals[rng.Next(originals.Count)];
-                byte[] data = Mutate(original, rng, out string how);
-                bool checkpoint = (i & 1) == 1;
-                ModelLoadOptions options = (i & 2) == 0 ? Strict : Lenient;
+                int which = rng.Next(originals.Count);
+                byte[] data = Mutate(originals[which], rng, out string how);
+                int entry = i & 3; // 0: Load, 1: LoadCheckpoint, 2: LoadInto (a model of the original's shape), 3: Load from a span
+                ModelLoadOptions options = (i & 4) == 0 ? Strict : Lenient;
+                Mlp target = targets[which];
+                float[] before = entry == 2 ? target.Parameters.ToArray() : Array.Empty<float>();
                 try
                 {
-                    if (checkpoint)
+                    if (entry == 2)
+                    {
+                        try { ModelFile.LoadInto(target, data, options); }
+                        catch (ModelFormatException)
+                        {
+                            if (!BitwiseEqual(target.Parameters.ToArray(), before))
+                                failures.Add($"case {i} ({how}): a rejected LoadInto changed the model");
+                            throw;
+                        }
+                        CheckValid(target, options);
+                    }
+                    else if (entry == 3)
+                    {
+                        CheckValid(ModelFile.Load(new ReadOnlySpan<byte>(data), options), options);
+                    }
+                    else if (entry == 1)
                     {
                         var trainer = ModelFile.LoadCheckpoint(data, options);
                         CheckValid(trainer.Model, options);
@@ -72,12 +92,21 @@ namespace EmbeddedMlp.Tests.Serialization
             Assert.That(loaded, Is.GreaterThan(100), "some mutations (e.g. of weight bytes) should still load");
         }
 
+        private static bool BitwiseEqual(float[] a, float[] b)
+        {
+            if (a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++)
+                if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
+            return true;
+        }
+
         private static void CheckValid(Mlp model, ModelLoadOptions options)
         {
             Assert.That(model.ParameterCount, Is.GreaterThan(0));
-            if (!options.AllowNonFinite)
-                foreach (float p in model.Parameters)
-                    Assert.That(float.IsNaN(p) || float.IsInfinity(p), Is.False, "a non-finite weight was accepted");
+            if (options.AllowNonFinite) return;
+            foreach (float p in model.Parameters)
+                if (float.IsNaN(p) || float.IsInfinity(p))
+                    Assert.Fail("a non-finite weight was accepted");
         }
 
         /// <summary>One to three mutations of a copy of <paramref name="original"/>; <paramref name="how"/> describes them.</summary>

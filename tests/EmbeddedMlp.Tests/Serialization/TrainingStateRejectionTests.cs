@@ -71,6 +71,10 @@ namespace EmbeddedMlp.Tests.Serialization
             Assert.That(Rejected(Adam().Without("exp_avg_sq")), Is.EqualTo("training.exp_avg_sq: expected a value (the key is required for this optimizer), found no such key."));
             Assert.That(Rejected(Adam().Replace("beta2", 1.5f)), Does.StartWith("training: beta2: expected a value in [0, 1), found 1.5"));
             Assert.That(Rejected(Adam().Without("rng")), Is.EqualTo("training.rng: expected a value (the key is required), found no such key."));
+            // Model(2, 1) has Σ units = 1 and a widest layer of 1: 16 × (1 + 2) = 48 floats of trainer workspace.
+            Assert.That(Assert.Throws<ModelFormatException>(() => ModelFile.LoadCheckpoint(File(Sgd()), new ModelLoadOptions { MaxParameters = 47 }))!.Message,
+                Is.EqualTo("training.max_batch: expected a batch whose trainer workspace, max_batch × (Σ units + 2 × widest) floats, is at most 47 (ModelLoadOptions.MaxParameters), found 16 × (1 + 2 × 1) = 48."));
+            Assert.That(ModelFile.LoadCheckpoint(File(Sgd()), new ModelLoadOptions { MaxParameters = 48 }).MaxBatch, Is.EqualTo(16));
             // A plain load validates the training map too.
             Assert.Throws<ModelFormatException>(() => ModelFile.Load(File(Adam().Replace("exp_avg", F32(1)))));
             Assert.That(ModelFile.Load(File(Adam())).ParameterCount, Is.EqualTo(3));
