@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.IO;
+using System.Linq;
 using EmbeddedMlp.Cli.Commands;
 
 namespace EmbeddedMlp.Cli;
@@ -26,7 +27,11 @@ public static class CommandLineApp
         bool clears = parse.Action is CommandLineAction { ClearsParseErrors: true };
         if (parse.Errors.Count > 0 && !clears)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine("error: " + OneLine(error.Message));
+            // Unrecognised words first: "Unrecognized command or argument 'x'" says more than "Required command was not provided".
+            var errors = parse.Errors
+                .OrderBy(e => parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)) ? 0 : 1)
+                .Select(e => OneLine(e.Message)).Distinct();
+            foreach (string error in errors) stderr.WriteLine("error: " + error);
             stderr.WriteLine();
             WriteUsage(context, parse.CommandResult.Command);
             return ExitCodes.Usage;

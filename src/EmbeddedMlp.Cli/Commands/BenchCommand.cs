@@ -44,7 +44,8 @@ internal static class BenchCommand
         var o = context.Out;
         o.WriteLine($"model {path}: {model.InputCount} inputs → {string.Join(" → ", model.Layers)}, {Formats.Count(model.ParameterCount)} parameters; " +
                     $"training with {settings.Kind}; {Formats.Seconds(seconds)} s of measurement");
-        o.WriteLine($"{"batch",6}  {"infer µs (median",16} {"p99)",9} {"µs/row",8} {"B/call",7}   {"step µs (median",16} {"p99)",9} {"µs/row",8} {"B/call",7} {"frame",7}");
+        o.WriteLine($"{"",6}  {"inference, µs",-36}   {"training step, µs",-36}");
+        o.WriteLine($"{"batch",6}  {"median",9} {"p99",9} {"per row",8} {"B/call",7}   {"median",9} {"p99",9} {"per row",8} {"B/call",7} {"frame",7}");
         var rng = new Xoshiro128(12345);
         foreach (int b in batches)
         {
@@ -61,8 +62,8 @@ internal static class BenchCommand
             Measurement step = Measure(budget, softmax
                 ? () => trainer.Step(x, labels)
                 : () => trainer.Step(x, targets));
-            o.WriteLine($"{b,6}  {Formats.Micros(infer.MedianMicros),16} {Formats.Micros(infer.P99Micros),9} {Formats.Micros(infer.MedianMicros / b),8} {Bytes(infer.BytesPerCall),7}   " +
-                        $"{Formats.Micros(step.MedianMicros),16} {Formats.Micros(step.P99Micros),9} {Formats.Micros(step.MedianMicros / b),8} {Bytes(step.BytesPerCall),7} {Formats.Percent(step.MedianMicros / FrameMicros),7}");
+            o.WriteLine($"{b,6}  {Formats.Micros(infer.MedianMicros),9} {Formats.Micros(infer.P99Micros),9} {Formats.Micros(infer.MedianMicros / b),8} {Bytes(infer.BytesPerCall),7}   " +
+                        $"{Formats.Micros(step.MedianMicros),9} {Formats.Micros(step.P99Micros),9} {Formats.Micros(step.MedianMicros / b),8} {Bytes(step.BytesPerCall),7} {Formats.Percent(step.MedianMicros / FrameMicros),7}");
             o.Flush();
         }
         o.WriteLine("frame = median training step / 16.7 ms (one 60 Hz frame); B/call = managed bytes allocated per call after warm-up.");
