@@ -24,7 +24,7 @@ internal static class TrainCommand
         public Option<string?> Layers = new("--layers") { Description = "A new model: units:activation per layer, e.g. 64:relu,64:relu,3:softmax (identity, relu, leaky_relu, tanh, sigmoid, softmax).", HelpName = "spec" };
         public Option<string?> Model = CliOptions.Path("--model", "Continue training this model file (and its optimizer state when it is a checkpoint).");
         public Option<int> Epochs = CliOptions.Int("--epochs", "Passes over the data.", 10, 1);
-        public Option<int> Batch = CliOptions.Int("--batch", "Rows per step (default 32; a checkpoint's max batch when continuing one).", 32, 1);
+        public Option<int> Batch = CliOptions.Int("--batch", "Rows per step (continuing a checkpoint: at most its max batch, which is the default then).", 32, 1);
         public Option<string> Optimizer = new("--optimizer") { Description = "sgd, adam or adamw.", DefaultValueFactory = _ => "adam", HelpName = "name" };
         public Option<float?> Lr = CliOptions.Float("--lr", "Learning rate (default 0.001 for adam/adamw, 0.01 for sgd; continuing a checkpoint: its rate).");
         public Option<float?> Momentum = CliOptions.Float("--momentum", "SGD momentum (default 0).");
@@ -36,6 +36,8 @@ internal static class TrainCommand
         public Option<string?> Validation = CliOptions.Path("--validation", "CSV scored after every epoch (same columns as --data).");
         public Option<bool> NoBias = CliOptions.Flag("--no-bias", "Layers without bias (new models only).");
         public Option<bool> F16 = CliOptions.Flag("--f16", "Store weights in half precision (the optimizer state stays f32).");
+        // The runtime on this branch has no degree of parallelism yet: only 1 is accepted. Once KernelDispatch.MaxDegreeOfParallelism
+        // exists, accept any n ≥ 1 and set it in Execute.
         public Option<int> Threads = CliOptions.Int("--threads", "Threads for the kernels (this runtime computes on 1).", 1, 1,
             v => v == 1 ? null : $"expected 1 (this build of the runtime runs its kernels on one thread), found {v}");
 
