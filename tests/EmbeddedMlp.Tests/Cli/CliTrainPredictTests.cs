@@ -116,6 +116,23 @@ namespace EmbeddedMlp.Tests.Cli
             }
         }
 
+        [Test]
+        public void InteractiveModeDrawsTheProgressBarAndStillSummarises()
+        {
+            using (var h = new CliHarness())
+            {
+                string data = h.Write("d.csv", CliHarness.Blobs(90, 9, header: false));
+                string model = h.PathOf("m.mlp");
+                var stdout = new StringWriter(CultureInfo.InvariantCulture);
+                var stderr = new StringWriter(CultureInfo.InvariantCulture);
+                int code = EmbeddedMlp.Cli.CommandLineApp.Run(
+                    new[] { "train", "--data", data, "--out", model, "--layers", "4:relu,3:softmax", "--epochs", "2" }, stdout, stderr, interactive: true);
+                Assert.That(code, Is.EqualTo(0), stderr.ToString());
+                Assert.That(stdout.ToString(), Does.Contain("epoch 2/2").And.Contain("trained 2 epochs, 6 steps"));
+                Assert.That(File.Exists(model), Is.True);
+            }
+        }
+
         private static double LossOf(string epochLine)
         {
             string[] words = epochLine.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
