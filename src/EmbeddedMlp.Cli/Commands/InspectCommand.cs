@@ -32,7 +32,7 @@ internal static class InspectCommand
         Mlp model = file.LoadModel();
         string checksum = Checksum(model);
         if (json) WriteJson(context, file, model, checksum);
-        else WriteText(context, file, model, checksum);
+        else WriteText(context, file, checksum);
         return ExitCodes.Ok;
     }
 
@@ -55,7 +55,7 @@ internal static class InspectCommand
         _ => "adamw",
     };
 
-    private static void WriteText(CliContext context, LoadedModelFile file, Mlp model, string checksum)
+    private static void WriteText(CliContext context, LoadedModelFile file, string checksum)
     {
         ModelFileInfo info = file.Info;
         var o = context.Out;
@@ -90,7 +90,6 @@ internal static class InspectCommand
                 o.WriteLine($"  {kv.Key} = {kv.Value}");
         }
         o.WriteLine($"checksum    sha256:{checksum}");
-        _ = model;
     }
 
     private static void WriteJson(CliContext context, LoadedModelFile file, Mlp model, string checksum)
