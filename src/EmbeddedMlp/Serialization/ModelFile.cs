@@ -77,6 +77,36 @@ namespace EmbeddedMlp.Serialization
             AtomicFile.Write(path, stream => SaveCheckpoint(trainer, stream, metadata));
         }
 
+        /// <summary>
+        /// Writes a checkpoint with the weights and biases in <paramref name="options"/>' dtype and its metadata (the
+        /// optimizer moments stay f32). An f16 checkpoint resumes from the rounded weights.
+        /// </summary>
+        public static void SaveCheckpoint(Trainer trainer, IBufferWriter<byte> output, ModelSaveOptions options)
+        {
+            if (trainer is null) throw new ArgumentNullException(nameof(trainer));
+            if (output is null) throw new ArgumentNullException(nameof(output));
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            ModelFileWriter.CheckMetadata(options.Metadata);
+            var writer = new MessagePackWriter(output);
+            ModelFileWriter.Write(ref writer, trainer.Model, options.Dtype, options.Metadata, trainer);
+        }
+
+        /// <summary>Writes a checkpoint with <paramref name="options"/> to the file <paramref name="path"/> atomically.</summary>
+        public static void SaveCheckpoint(Trainer trainer, string path, ModelSaveOptions options)
+        {
+            if (trainer is null) throw new ArgumentNullException(nameof(trainer));
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            ModelFileWriter.CheckMetadata(options.Metadata);
+            AtomicFile.Write(path, stream =>
+            {
+                using (var buffer = new StreamBufferWriter(stream))
+                {
+                    SaveCheckpoint(trainer, buffer, options);
+                    buffer.Flush();
+                }
+            });
+        }
+
         // ---- Load a new model ------------------------------------------------------------------------------------
 
         /// <summary>Builds a model from file bytes (read in place).</summary>

@@ -1,0 +1,58 @@
+#if !UNITY_5_3_OR_NEWER // the command-line tool is not part of a Unity project
+using System;
+using System.Diagnostics;
+using System.IO;
+using NUnit.Framework;
+
+namespace EmbeddedMlp.Tests.Cli
+{
+    /// <summary>The real executable (Program.Main) as a process: exit codes and streams as a shell sees them.</summary>
+    [TestFixture]
+    public class CliProcessTests
+    {
+        private static CliRun RunProcess(params string[] args)
+        {
+            string dll = Path.Combine(AppContext.BaseDirectory, "embedded-mlp.dll");
+            Assert.That(File.Exists(dll), Is.True, dll + " (copied by the ProjectReference)");
+            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            var start = new ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host!)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(dll);
+            foreach (string a in args) start.ArgumentList.Add(a);
+            using (Process p = Process.Start(start)!)
+            {
+                string stdout = p.StandardOutput.ReadToEndAsync().GetAwaiter().GetResult();
+                string stderr = p.StandardError.ReadToEnd();
+                Assert.That(p.WaitForExit(60000), Is.True, "the process ends");
+                return new CliRun(p.ExitCode, stdout, stderr);
+            }
+        }
+
+        [Test]
+        public void ExitCodesAndStreamsOfTheExecutable()
+        {
+            using (var h = new CliHarness())
+            {
+                CliRun missing = RunProcess("inspect", h.PathOf("missing.mlp"));
+                Assert.That(missing.ExitCode, Is.EqualTo(2), missing.ToString());
+                Assert.That(missing.StderrLines.Length, Is.EqualTo(1), missing.ToString());
+                Assert.That(missing.Stderr, Does.StartWith("error: ").And.Contain("missing.mlp"));
+
+                CliRun usage = RunProcess("train", "--bogus");
+                Assert.That(usage.ExitCode, Is.EqualTo(1), usage.ToString());
+                Assert.That(usage.Stderr, Does.Contain("Usage:"));
+
+                string data = h.Write("d.csv", CliHarness.Blobs(30, 31, header: true));
+                CliRun train = RunProcess("train", "--data", data, "--out", h.PathOf("m.mlp"), "--layers", "3:softmax", "--epochs", "2");
+                Assert.That(train.ExitCode, Is.EqualTo(0), train.ToString());
+                Assert.That(train.Stdout, Does.StartWith("epoch 1/2  loss "), "redirected stdout: plain lines, no live bar");
+                Assert.That(File.Exists(h.PathOf("m.mlp")), Is.True);
+            }
+        }
+    }
+}
+#endif
