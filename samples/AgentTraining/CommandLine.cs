@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using static EmbeddedMlp.Samples.OptionParsing;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
@@ -49,31 +50,10 @@ public static class CommandLine
             Learner = new ActorCriticSettings { HiddenActivation = hidden } };
     }
 
-    private static string Value(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            throw new ArgumentException($"{args[i]}: expected a value after it, found {(i + 1 >= args.Length ? "the end of the command line" : $"'{args[i + 1]}'")}.");
-        return args[++i];
-    }
-
     private static Activation ParseHidden(string option, string text) => text switch
     {
         "relu" => Activation.Relu,
         "tanh" => Activation.Tanh,
         _ => throw new ArgumentException($"{option}: expected relu or tanh, found '{text}'."),
     };
-
-    private static int ParseInt(string option, string text, int min, int max)
-    {
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
-            throw new ArgumentException($"{option}: expected an integer in {min}..{max}, found '{text}'.");
-        return v;
-    }
-
-    private static ulong ParseULong(string option, string text)
-    {
-        if (!ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v))
-            throw new ArgumentException($"{option}: expected a non-negative integer, found '{text}'.");
-        return v;
-    }
 }

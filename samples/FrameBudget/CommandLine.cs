@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using static EmbeddedMlp.Samples.OptionParsing;
 
 namespace EmbeddedMlp.Samples.FrameBudget;
 
@@ -40,19 +41,5 @@ public static class CommandLine
             }
         }
         return new FrameBudgetOptions { Batch = batch, Models = models, BudgetMs = ms };
-    }
-
-    private static string Value(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            throw new ArgumentException($"{args[i]}: expected a value after it, found {(i + 1 >= args.Length ? "the end of the command line" : $"'{args[i + 1]}'")}.");
-        return args[++i];
-    }
-
-    private static int ParseInt(string option, string text, int min, int max)
-    {
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
-            throw new ArgumentException($"{option}: expected an integer in {min}..{max}, found '{text}'.");
-        return v;
     }
 }
