@@ -9,9 +9,11 @@ namespace EmbeddedMlp.Kernels
     /// The blocked loop nest shared by every path: C[m,n] (+)= Σ_p A(i,p)·B(p,j) with A(i,p) = a[i·ars + p·aks] and
     /// B(p,j) = b[p·bks + j·bjs], so NT, TN and NN are the same loops with different strides. Depth is cut into
     /// blocks of <see cref="KC"/>; for each block, B is packed one panel of NR columns at a time (contiguous rows
-    /// of NR floats, zero-padded) so that it stays in L1 while every MR-row tile of C is run against it. Edge tiles
-    /// run into a scratch tile. Each C element is summed in one fixed order (depth blocks in order, p ascending
-    /// within a block), whatever the thread count.
+    /// of NR floats, zero-padded) so that it stays in L1 while every MR-row tile of C is run against it. Tiles with
+    /// fewer than MR rows run in place (the micro-kernels touch only their valid rows); tiles with fewer than NR
+    /// columns run into a scratch tile. The epilogue runs once per finished column strip of a row block. Each C
+    /// element is summed in one fixed order (depth blocks in order, p ascending within a block), whatever the
+    /// thread count.
     /// </summary>
     [SkipLocalsInit]
     internal static unsafe class GemmDriver
@@ -87,8 +89,10 @@ namespace EmbeddedMlp.Kernels
         {
             int mr = MROf(path), nr = NROf(path);
             int kcMax = Math.Min(KC, k);
-            float* panel = stackalloc float[kcMax * nr];
-            float* tile = stackalloc float[MaxMR * nr];
+            // 64-byte aligned: a panel row of 16 floats is then one cache line (no load splits a line).
+            float* panelRaw = stackalloc float[kcMax * nr + 16];
+            float* tileRaw = stackalloc float[MaxMR * nr + 16];
+            float* panel = Align64(panelRaw), tile = Align64(tileRaw);
             bool packA = m > mr && j1 - j0 >= 16 * nr;
             int mc = packA ? MC / mr * mr : m;
             float[]? packedA = null;
@@ -119,7 +123,7 @@ namespace EmbeddedMlp.Kernels
                                 if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
                                 else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
                                 float* cp = c + (ic + ir) * ldc + jc;
-                                if (rows == mr && cols == nr)
+                                if (cols == nr)
                                 {
                                     Tile(path, ap, rs, ks, rows, panel, cp, ldc, kc, load);
                                 }
@@ -132,13 +136,16 @@ namespace EmbeddedMlp.Kernels
                                     for (int r = 0; r < rows; r++)
                                         for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
                                 }
-                                if (last) epilogue.Apply(cp, ldc, rows, cols, ic + ir, jc);
                             }
+                            // The panel's column strip of this row block is final and still in L1.
+                            if (last) epilogue.Apply(c + ic * ldc + jc, ldc, mcRows, cols, ic, jc);
                         }
                     }
                 }
             }
         }
+
+        private static float* Align64(float* p) => (float*)(((long)p + 63) & ~63L);
 
         /// <summary>
         /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of

@@ -23,22 +23,26 @@ namespace EmbeddedMlp.Kernels
             return acc + x * y;
         }
 
-        /// <summary>C[6,8] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of 8 floats.</summary>
+        /// <summary>
+        /// C[6,8] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of 8 floats. Rows past <paramref name="rows"/>
+        /// repeat the last row of A and of C (same values, stored onto that row), so C is only touched in its first
+        /// <paramref name="rows"/> rows.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
-            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars;
-            float* a3 = a + Math.Min(3, rows - 1) * ars, a4 = a + Math.Min(4, rows - 1) * ars, a5 = a + Math.Min(5, rows - 1) * ars;
+            int r1 = Math.Min(1, rows - 1), r2 = Math.Min(2, rows - 1), r3 = Math.Min(3, rows - 1), r4 = Math.Min(4, rows - 1), r5 = Math.Min(5, rows - 1);
+            float* a0 = a, a1 = a + r1 * ars, a2 = a + r2 * ars, a3 = a + r3 * ars, a4 = a + r4 * ars, a5 = a + r5 * ars;
+            float* q0 = c, q1 = c + r1 * ldc, q2 = c + r2 * ldc, q3 = c + r3 * ldc, q4 = c + r4 * ldc, q5 = c + r5 * ldc;
             Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
             if (load)
             {
-                float* r = c;
-                c00 = Vector128.Load(r); c01 = Vector128.Load(r + 4); r += ldc;
-                c10 = Vector128.Load(r); c11 = Vector128.Load(r + 4); r += ldc;
-                c20 = Vector128.Load(r); c21 = Vector128.Load(r + 4); r += ldc;
-                c30 = Vector128.Load(r); c31 = Vector128.Load(r + 4); r += ldc;
-                c40 = Vector128.Load(r); c41 = Vector128.Load(r + 4); r += ldc;
-                c50 = Vector128.Load(r); c51 = Vector128.Load(r + 4);
+                c00 = Vector128.Load(q0); c01 = Vector128.Load(q0 + 4);
+                c10 = Vector128.Load(q1); c11 = Vector128.Load(q1 + 4);
+                c20 = Vector128.Load(q2); c21 = Vector128.Load(q2 + 4);
+                c30 = Vector128.Load(q3); c31 = Vector128.Load(q3 + 4);
+                c40 = Vector128.Load(q4); c41 = Vector128.Load(q4 + 4);
+                c50 = Vector128.Load(q5); c51 = Vector128.Load(q5 + 4);
             }
             else
             {
@@ -62,12 +66,12 @@ namespace EmbeddedMlp.Kernels
                 x = Vector128.Create(a5[off]);
                 c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
             }
-            c00.Store(c); c01.Store(c + 4); c += ldc;
-            c10.Store(c); c11.Store(c + 4); c += ldc;
-            c20.Store(c); c21.Store(c + 4); c += ldc;
-            c30.Store(c); c31.Store(c + 4); c += ldc;
-            c40.Store(c); c41.Store(c + 4); c += ldc;
-            c50.Store(c); c51.Store(c + 4);
+            c50.Store(q5); c51.Store(q5 + 4);
+            c40.Store(q4); c41.Store(q4 + 4);
+            c30.Store(q3); c31.Store(q3 + 4);
+            c20.Store(q2); c21.Store(q2 + 4);
+            c10.Store(q1); c11.Store(q1 + 4);
+            c00.Store(q0); c01.Store(q0 + 4);
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products over four rows of B at a time (few rows of A).</summary>

@@ -15,32 +15,63 @@ namespace EmbeddedMlp.Kernels
         public const int MR = 6, NR = 16;
 
         /// <summary>
-        /// C[6,16] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks] (rows past
-        /// <paramref name="rows"/> repeat the last row), panel rows of 16 floats.
+        /// C[6,16] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks], panel rows of 16 floats.
+        /// Rows past <paramref name="rows"/> repeat the last row, of A and of C alike: they compute the same values as
+        /// that row and store them onto it, so C is only touched in its first <paramref name="rows"/> rows. The depth
+        /// loop is unrolled by two.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
-            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars;
-            float* a3 = a + Math.Min(3, rows - 1) * ars, a4 = a + Math.Min(4, rows - 1) * ars, a5 = a + Math.Min(5, rows - 1) * ars;
+            int r1 = Math.Min(1, rows - 1), r2 = Math.Min(2, rows - 1), r3 = Math.Min(3, rows - 1), r4 = Math.Min(4, rows - 1), r5 = Math.Min(5, rows - 1);
+            float* a0 = a, a1 = a + r1 * ars, a2 = a + r2 * ars, a3 = a + r3 * ars, a4 = a + r4 * ars, a5 = a + r5 * ars;
             Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
             if (load)
             {
-                float* r = c;
-                c00 = Avx.LoadVector256(r); c01 = Avx.LoadVector256(r + 8); r += ldc;
-                c10 = Avx.LoadVector256(r); c11 = Avx.LoadVector256(r + 8); r += ldc;
-                c20 = Avx.LoadVector256(r); c21 = Avx.LoadVector256(r + 8); r += ldc;
-                c30 = Avx.LoadVector256(r); c31 = Avx.LoadVector256(r + 8); r += ldc;
-                c40 = Avx.LoadVector256(r); c41 = Avx.LoadVector256(r + 8); r += ldc;
-                c50 = Avx.LoadVector256(r); c51 = Avx.LoadVector256(r + 8);
+                c00 = Avx.LoadVector256(c); c01 = Avx.LoadVector256(c + 8);
+                c10 = Avx.LoadVector256(c + r1 * ldc); c11 = Avx.LoadVector256(c + r1 * ldc + 8);
+                c20 = Avx.LoadVector256(c + r2 * ldc); c21 = Avx.LoadVector256(c + r2 * ldc + 8);
+                c30 = Avx.LoadVector256(c + r3 * ldc); c31 = Avx.LoadVector256(c + r3 * ldc + 8);
+                c40 = Avx.LoadVector256(c + r4 * ldc); c41 = Avx.LoadVector256(c + r4 * ldc + 8);
+                c50 = Avx.LoadVector256(c + r5 * ldc); c51 = Avx.LoadVector256(c + r5 * ldc + 8);
             }
             else
             {
                 c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
             }
             long off = 0;
-            float* end = b + (long)kc * NR;
-            for (; b < end; b += NR, off += aks)
+            float* end = b + (long)kc * NR, end2 = b + (long)(kc & ~1) * NR;
+            for (; b < end2; b += 2 * NR, off += 2 * aks)
+            {
+                long o2 = off + aks;
+                Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
+                Vector256<float> x = Vector256.Create(a0[off]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                x = Vector256.Create(a1[off]);
+                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                x = Vector256.Create(a2[off]);
+                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                x = Vector256.Create(a3[off]);
+                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                x = Vector256.Create(a4[off]);
+                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                x = Vector256.Create(a5[off]);
+                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                b0 = Avx.LoadVector256(b + NR); b1 = Avx.LoadVector256(b + NR + 8);
+                x = Vector256.Create(a0[o2]);
+                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                x = Vector256.Create(a1[o2]);
+                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                x = Vector256.Create(a2[o2]);
+                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                x = Vector256.Create(a3[o2]);
+                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                x = Vector256.Create(a4[o2]);
+                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                x = Vector256.Create(a5[o2]);
+                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+            }
+            if (b < end)
             {
                 Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
                 Vector256<float> x = Vector256.Create(a0[off]);
@@ -56,12 +87,13 @@ namespace EmbeddedMlp.Kernels
                 x = Vector256.Create(a5[off]);
                 c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
             }
-            Avx.Store(c, c00); Avx.Store(c + 8, c01); c += ldc;
-            Avx.Store(c, c10); Avx.Store(c + 8, c11); c += ldc;
-            Avx.Store(c, c20); Avx.Store(c + 8, c21); c += ldc;
-            Avx.Store(c, c30); Avx.Store(c + 8, c31); c += ldc;
-            Avx.Store(c, c40); Avx.Store(c + 8, c41); c += ldc;
-            Avx.Store(c, c50); Avx.Store(c + 8, c51);
+            // A clamped row holds exactly the values of row rows−1 (same inputs, same operations): storing it is harmless.
+            Avx.Store(c + r5 * ldc, c50); Avx.Store(c + r5 * ldc + 8, c51);
+            Avx.Store(c + r4 * ldc, c40); Avx.Store(c + r4 * ldc + 8, c41);
+            Avx.Store(c + r3 * ldc, c30); Avx.Store(c + r3 * ldc + 8, c31);
+            Avx.Store(c + r2 * ldc, c20); Avx.Store(c + r2 * ldc + 8, c21);
+            Avx.Store(c + r1 * ldc, c10); Avx.Store(c + r1 * ldc + 8, c11);
+            Avx.Store(c, c00); Avx.Store(c + 8, c01);
         }
 
         /// <summary>

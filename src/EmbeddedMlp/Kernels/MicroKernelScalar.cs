@@ -15,14 +15,15 @@ namespace EmbeddedMlp.Kernels
         public const int MR = 2, NR = 4;
 
         /// <summary>
-        /// C[2,4] (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks] (a row past <paramref name="rows"/>
-        /// repeats the last row), panel rows of <see cref="NR"/> floats.
+        /// C[2,4] (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks], panel rows of <see cref="NR"/>
+        /// floats. A row past <paramref name="rows"/> repeats the last row of A and of C (same values, stored onto it).
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
-            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars;
-            float* c0 = c, c1 = c + ldc;
+            int r1 = Math.Min(1, rows - 1);
+            float* a0 = a, a1 = a + r1 * ars;
+            float* c0 = c, c1 = c + r1 * ldc;
             float s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
             if (load)
             {
@@ -38,8 +39,8 @@ namespace EmbeddedMlp.Kernels
                 x = a1[off];
                 s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
             }
-            c0[0] = s00; c0[1] = s01; c0[2] = s02; c0[3] = s03;
             c1[0] = s10; c1[1] = s11; c1[2] = s12; c1[3] = s13;
+            c0[0] = s00; c0[1] = s01; c0[2] = s02; c0[3] = s03;
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products, four rows of B at a time (few rows of A).</summary>

@@ -14,13 +14,17 @@ namespace EmbeddedMlp.Kernels
         public const int MR = 4;
         public static int NR => 2 * Vector<float>.Count;
 
-        /// <summary>C[4, 2W] (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of <see cref="NR"/> floats.</summary>
+        /// <summary>
+        /// C[4, 2W] (load ? C : 0) + Σ_p A(i,p)·panel[p,j]; panel rows of <see cref="NR"/> floats. Rows past
+        /// <paramref name="rows"/> repeat the last row of A and of C (same values, stored onto that row).
+        /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
         {
             int w = Vector<float>.Count, nr = 2 * w;
-            float* a0 = a, a1 = a + Math.Min(1, rows - 1) * ars, a2 = a + Math.Min(2, rows - 1) * ars, a3 = a + Math.Min(3, rows - 1) * ars;
-            float* c0 = c, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            int r1 = Math.Min(1, rows - 1), r2 = Math.Min(2, rows - 1), r3 = Math.Min(3, rows - 1);
+            float* a0 = a, a1 = a + r1 * ars, a2 = a + r2 * ars, a3 = a + r3 * ars;
+            float* c0 = c, c1 = c + r1 * ldc, c2 = c + r2 * ldc, c3 = c + r3 * ldc;
             Vector<float> s00, s01, s10, s11, s20, s21, s30, s31;
             if (load)
             {
@@ -47,10 +51,10 @@ namespace EmbeddedMlp.Kernels
                 x = new Vector<float>(a3[off]);
                 s30 += x * b0; s31 += x * b1;
             }
-            *(Vector<float>*)c0 = s00; *(Vector<float>*)(c0 + w) = s01;
-            *(Vector<float>*)c1 = s10; *(Vector<float>*)(c1 + w) = s11;
-            *(Vector<float>*)c2 = s20; *(Vector<float>*)(c2 + w) = s21;
             *(Vector<float>*)c3 = s30; *(Vector<float>*)(c3 + w) = s31;
+            *(Vector<float>*)c2 = s20; *(Vector<float>*)(c2 + w) = s21;
+            *(Vector<float>*)c1 = s10; *(Vector<float>*)(c1 + w) = s11;
+            *(Vector<float>*)c0 = s00; *(Vector<float>*)(c0 + w) = s01;
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products, four rows of B at a time (few rows of A).</summary>
