@@ -41,15 +41,25 @@ namespace EmbeddedMlp.Kernels
             {
                 if (KernelDispatch.UseVector && n >= 2 * Vector<float>.Count)
                 {
+                    // Four independent double accumulators (two vectors of floats per step) hide the add latency.
                     int w = Vector<float>.Count;
-                    Vector<double> s0 = Vector<double>.Zero, s1 = s0;
+                    Vector<double> s0 = Vector<double>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                    for (; i <= n - 2 * w; i += 2 * w)
+                    {
+                        Vector.Widen(*(Vector<float>*)(px + i), out Vector<double> lo, out Vector<double> hi);
+                        Vector.Widen(*(Vector<float>*)(px + i + w), out Vector<double> lo2, out Vector<double> hi2);
+                        s0 += lo * lo;
+                        s1 += hi * hi;
+                        s2 += lo2 * lo2;
+                        s3 += hi2 * hi2;
+                    }
                     for (; i <= n - w; i += w)
                     {
                         Vector.Widen(*(Vector<float>*)(px + i), out Vector<double> lo, out Vector<double> hi);
                         s0 += lo * lo;
                         s1 += hi * hi;
                     }
-                    double t = Vector.Dot(s0 + s1, Vector<double>.One);
+                    double t = Vector.Dot((s0 + s1) + (s2 + s3), Vector<double>.One);
                     for (; i < n; i++) { double a = px[i]; t += a * a; }
                     return t;
                 }

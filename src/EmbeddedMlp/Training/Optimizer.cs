@@ -105,8 +105,11 @@ namespace EmbeddedMlp.Training
     }
 
     /// <summary>
-    /// <c>torch.optim.Adam</c> / <c>AdamW</c> (no amsgrad), element by element. The vector loop performs exactly the
-    /// scalar loop's operations in the same order on each element (no fused multiply-add): bit-identical results.
+    /// <c>torch.optim.Adam</c> / <c>AdamW</c> (no amsgrad), element by element. PyTorch's update
+    /// p −= (lr / bc1)·m / (√v / √bc2 + ε) is computed as p −= (lr·√bc2 / bc1)·m / (√v + ε·√bc2): the same value
+    /// with one division per element instead of two (the square root and divisions share one unit, which bounds this
+    /// loop), differing from PyTorch's float rounding by an ulp or so. The vector loop performs exactly the scalar
+    /// loop's operations in the same order on each element (no fused multiply-add): bit-identical results.
     /// </summary>
     internal sealed unsafe class AdamOptimizer : Optimizer
     {
@@ -128,8 +131,9 @@ namespace EmbeddedMlp.Training
         {
             float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon, wd = Settings.WeightDecay;
             double t = StepCount;
-            float stepSize = (float)(lr / (1.0 - Math.Pow(b1, t)));
-            float bc2Sqrt = (float)Math.Sqrt(1.0 - Math.Pow(b2, t));
+            double bc2Sqrt = Math.Sqrt(1.0 - Math.Pow(b2, t));
+            float stepSize = (float)(lr * bc2Sqrt / (1.0 - Math.Pow(b1, t)));
+            float epsHat = (float)(eps * bc2Sqrt);
             bool decoupled = Settings.Kind == OptimizerKind.AdamW;
             float l2 = decoupled ? 0f : wd;
             float shrink = decoupled ? 1f - lr * wd : 1f;
@@ -143,7 +147,7 @@ namespace EmbeddedMlp.Training
                 {
                     Vector<float> vShrink = new Vector<float>(shrink), vL2 = new Vector<float>(l2), vOneMinusB1 = new Vector<float>(1f - b1);
                     Vector<float> vB2 = new Vector<float>(b2), vOneMinusB2 = new Vector<float>(1f - b2), vStep = new Vector<float>(stepSize);
-                    Vector<float> vBc2 = new Vector<float>(bc2Sqrt), vEps = new Vector<float>(eps);
+                    Vector<float> vEps = new Vector<float>(epsHat);
                     for (; i <= n - w; i += w)
                     {
                         var pi = *(Vector<float>*)(pp + i) * vShrink;
@@ -153,7 +157,7 @@ namespace EmbeddedMlp.Training
                         var vi = vB2 * *(Vector<float>*)(pv + i) + vOneMinusB2 * gi * gi;
                         *(Vector<float>*)(pm + i) = mi;
                         *(Vector<float>*)(pv + i) = vi;
-                        *(Vector<float>*)(pp + i) = pi - vStep * (mi / (Vector.SquareRoot(vi) / vBc2 + vEps));
+                        *(Vector<float>*)(pp + i) = pi - vStep * (mi / (Vector.SquareRoot(vi) + vEps));
                     }
                 }
                 for (; i < n; i++)
@@ -164,7 +168,7 @@ namespace EmbeddedMlp.Training
                     float vi = b2 * pv[i] + (1f - b2) * gi * gi;
                     pm[i] = mi;
                     pv[i] = vi;
-                    pp[i] = pi - stepSize * (mi / (MathF.Sqrt(vi) / bc2Sqrt + eps));
+                    pp[i] = pi - stepSize * (mi / (MathF.Sqrt(vi) + epsHat));
                 }
             }
         }
