@@ -30,6 +30,12 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Per-thread packed block of A, allocated on a thread's first large product.</summary>
         [ThreadStatic] private static float[]? t_packedA;
 
+        /// <summary>Columns of B packed at once when B's rows are contiguous: 256×128 floats = 128 KB, a quarter of L2.</summary>
+        private const int GroupColumns = 128;
+
+        /// <summary>Per-thread packed group of B panels (<see cref="KC"/> × <see cref="GroupColumns"/>), allocated on a thread's first TN or NN product.</summary>
+        [ThreadStatic] private static float[]? t_packedB;
+
         [MethodImpl(KernelHints.Optimize)]
         public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
@@ -81,7 +87,10 @@ namespace EmbeddedMlp.Kernels
         /// <summary>
         /// The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n). When many column panels
         /// reuse it, A is packed too (blocks of <see cref="MC"/> rows as contiguous MR-row micro-panels), so that
-        /// large row strides (4 KB apart rows alias in L1) do not evict the B panel.
+        /// large row strides (4 KB apart rows alias in L1) do not evict the B panel. When B's rows are contiguous in
+        /// j (TN, NN), <see cref="GroupColumns"/> columns of B are packed at once, reading each row of B as one
+        /// contiguous run: packing one 16-column panel at a time would touch a new page per row once rows are 4 KB
+        /// apart, which no hardware prefetcher follows.
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
@@ -101,8 +110,18 @@ namespace EmbeddedMlp.Kernels
                 packedA = t_packedA;
                 if (packedA == null) t_packedA = packedA = new float[MC * KC];
             }
-            fixed (float* abuf = packedA)
+            bool groupB = bjs == 1;
+            int group = groupB ? Math.Max(1, GroupColumns / nr) * nr : nr;
+            float[]? packedB = null;
+            if (groupB)
             {
+                packedB = t_packedB;
+                if (packedB == null) t_packedB = packedB = new float[KC * GroupColumns + 16];
+            }
+            fixed (float* abuf = packedA)
+            fixed (float* bbufRaw = packedB)
+            {
+                float* bbuf = Align64(bbufRaw);
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
@@ -111,36 +130,75 @@ namespace EmbeddedMlp.Kernels
                     {
                         int mcRows = Math.Min(mc, m - ic);
                         if (packA) PackA(a + ic * ars + pc * aks, ars, aks, mcRows, kc, mr, abuf);
-                        for (int jc = j0; jc < j1; jc += nr)
+                        for (int jg = j0; jg < j1; jg += group)
                         {
-                            int cols = Math.Min(nr, j1 - jc);
-                            Pack(path, b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel);
-                            for (int ir = 0; ir < mcRows; ir += mr)
+                            int groupCols = Math.Min(group, j1 - jg);
+                            if (groupB) PackRows(b + pc * bks + jg, bks, kc, groupCols, nr, bbuf);
+                            for (int jc = jg; jc < jg + groupCols; jc += nr)
                             {
-                                int rows = Math.Min(mr, mcRows - ir);
-                                float* ap;
-                                long rs, ks;
-                                if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
-                                else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
-                                float* cp = c + (ic + ir) * ldc + jc;
-                                if (cols == nr)
+                                int cols = Math.Min(nr, j1 - jc);
+                                float* bp;
+                                if (groupB) bp = bbuf + (long)(jc - jg) * kc; // panel (jc − jg)/nr of the group
+                                else { Pack(path, b + pc * bks + jc * bjs, bks, bjs, kc, cols, nr, panel); bp = panel; }
+                                for (int ir = 0; ir < mcRows; ir += mr)
                                 {
-                                    Tile(path, ap, rs, ks, rows, panel, cp, ldc, kc, load);
-                                }
-                                else
-                                {
-                                    if (load)
+                                    int rows = Math.Min(mr, mcRows - ir);
+                                    float* ap;
+                                    long rs, ks;
+                                    if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
+                                    else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
+                                    float* cp = c + (ic + ir) * ldc + jc;
+                                    if (cols == nr)
+                                    {
+                                        Tile(path, ap, rs, ks, rows, bp, cp, ldc, kc, load);
+                                    }
+                                    else
+                                    {
+                                        if (load)
+                                            for (int r = 0; r < rows; r++)
+                                                for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
+                                        Tile(path, ap, rs, ks, rows, bp, tile, nr, kc, load);
                                         for (int r = 0; r < rows; r++)
-                                            for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
-                                    Tile(path, ap, rs, ks, rows, panel, tile, nr, kc, load);
-                                    for (int r = 0; r < rows; r++)
-                                        for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
+                                            for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
+                                    }
                                 }
+                                // The panel's column strip of this row block is final and still in L1.
+                                if (last) epilogue.Apply(c + ic * ldc + jc, ldc, mcRows, cols, ic, jc);
                             }
-                            // The panel's column strip of this row block is final and still in L1.
-                            if (last) epilogue.Apply(c + ic * ldc + jc, ldc, mcRows, cols, ic, jc);
                         }
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Packs columns [0, cols) × depth [0, kc) of a B whose rows are contiguous (B(p, j) = b[p·bks + j]) into
+        /// consecutive panels of nr columns, each [kc][nr] (panel q at dst + q·kc·nr), zero-padding the last panel;
+        /// each row of B is read once, front to back.
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
+        private static void PackRows(float* b, long bks, int kc, int cols, int nr, float* dst)
+        {
+            int full = cols / nr, rest = cols - full * nr;
+            int w = Vector<float>.Count;
+            bool vector = Vector.IsHardwareAccelerated && nr % w == 0;
+            long panelStride = (long)kc * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + p * bks;
+                float* d = dst + p * nr;
+                for (int q = 0; q < full; q++, src += nr, d += panelStride)
+                {
+                    if (vector)
+                        for (int j = 0; j < nr; j += w) *(Vector<float>*)(d + j) = *(Vector<float>*)(src + j);
+                    else
+                        for (int j = 0; j < nr; j++) d[j] = src[j];
+                }
+                if (rest > 0)
+                {
+                    int j = 0;
+                    for (; j < rest; j++) d[j] = src[j];
+                    for (; j < nr; j++) d[j] = 0f;
                 }
             }
         }
@@ -149,11 +207,26 @@ namespace EmbeddedMlp.Kernels
 
         /// <summary>
         /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of
-        /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row.
+        /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row. A's memory is read in
+        /// order: row by row when rows are contiguous in depth (NT, NN), depth by depth when columns are (TN).
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         private static void PackA(float* a, long ars, long aks, int rows, int kc, int mr, float* dst)
         {
+            if (ars == 1 && aks != 1)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + p * aks;
+                    float* d = dst + p * mr;
+                    for (int r0 = 0; r0 < rows; r0 += mr, d += mr * kc)
+                    {
+                        int last = Math.Min(mr, rows - r0) - 1;
+                        for (int r = 0; r < mr; r++) d[r] = src[r0 + Math.Min(r, last)];
+                    }
+                }
+                return;
+            }
             for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
             {
                 int valid = Math.Min(mr, rows - r0);
