@@ -103,64 +103,100 @@ namespace EmbeddedMlp.Kernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void DotNT(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
-            int k16 = k & ~15, k8 = k & ~7;
             int i = 0;
             for (; i <= m - 2; i += 2) DotNT2Rows(a + (long)i * k, b, c + i * ldc, ldc, n, k, accumulate);
-            for (; i < m; i++)
+            if (i < m) DotNT1Row(a + (long)i * k, b, c + i * ldc, n, k, accumulate);
+        }
+
+        /// <summary>
+        /// One row of C (matrix-vector). Eight rows of B at a time, one ymm accumulator each, reduced by a transposing
+        /// horizontal-add tree into one vector of eight sums — unless rows of B are a multiple of 4 KB apart (k a
+        /// multiple of 1024), where nine streams would share one 8-way L1 set; then, and for the rest, four rows at
+        /// a time (two accumulators each), then single columns.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotNT1Row(float* ai, float* b, float* ci, int n, int k, bool accumulate)
+        {
+            int k16 = k & ~15, k8 = k & ~7;
+            int j = 0;
+            if (k % 1024 != 0)
             {
-                float* ai = a + (long)i * k;
-                float* ci = c + i * ldc;
-                int j = 0;
-                for (; j <= n - 4; j += 4)
+                for (; j <= n - 8; j += 8)
                 {
-                    float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                    float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
+                    Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
                     int p = 0;
-                    for (; p < k16; p += 16)
-                    {
-                        Vector256<float> x = Avx.LoadVector256(ai + p), y = Avx.LoadVector256(ai + p + 8);
-                        s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
-                        s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
-                        s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
-                        s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
-                        t0 = Fma.MultiplyAdd(y, Avx.LoadVector256(b0 + p + 8), t0);
-                        t1 = Fma.MultiplyAdd(y, Avx.LoadVector256(b1 + p + 8), t1);
-                        t2 = Fma.MultiplyAdd(y, Avx.LoadVector256(b2 + p + 8), t2);
-                        t3 = Fma.MultiplyAdd(y, Avx.LoadVector256(b3 + p + 8), t3);
-                    }
-                    if (p < k8)
+                    for (; p < k8; p += 8)
                     {
                         Vector256<float> x = Avx.LoadVector256(ai + p);
                         s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
                         s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
                         s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
                         s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
-                        p += 8;
+                        s4 = Fma.MultiplyAdd(x, Avx.LoadVector256(b4 + p), s4);
+                        s5 = Fma.MultiplyAdd(x, Avx.LoadVector256(b5 + p), s5);
+                        s6 = Fma.MultiplyAdd(x, Avx.LoadVector256(b6 + p), s6);
+                        s7 = Fma.MultiplyAdd(x, Avx.LoadVector256(b7 + p), s7);
                     }
-                    s0 = Avx.Add(s0, t0); s1 = Avx.Add(s1, t1); s2 = Avx.Add(s2, t2); s3 = Avx.Add(s3, t3);
-                    // [s0 s1 s2 s3] horizontal sums in one vector: lane q = Σ s_q.
-                    Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
-                    Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                    // Lane q of (lower + upper half) of hadd(hadd(s0,s1), hadd(s2,s3)) is Σ s_q; likewise for s4..s7.
+                    Vector256<float> q0 = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                    Vector256<float> q1 = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+                    Vector256<float> d = Avx.Add(Avx.Permute2x128(q0, q1, 0x20), Avx.Permute2x128(q0, q1, 0x31));
                     for (; p < k; p++)
-                    {
-                        float x = ai[p];
-                        d = Sse.Add(d, Vector128.Create(x * b0[p], x * b1[p], x * b2[p], x * b3[p]));
-                    }
-                    if (accumulate) d = Sse.Add(Sse.LoadVector128(ci + j), d);
-                    Sse.Store(ci + j, d);
+                        d = Avx.Add(d, Avx.Multiply(Vector256.Create(ai[p]), Vector256.Create(b0[p], b1[p], b2[p], b3[p], b4[p], b5[p], b6[p], b7[p])));
+                    if (accumulate) d = Avx.Add(Avx.LoadVector256(ci + j), d);
+                    Avx.Store(ci + j, d);
                 }
-                for (; j < n; j++)
+            }
+            for (; j <= n - 4; j += 4)
+            {
+                float* b0 = b + (long)j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                int p = 0;
+                for (; p < k16; p += 16)
                 {
-                    float* b0 = b + (long)j * k;
-                    Vector256<float> s0 = Vector256<float>.Zero;
-                    int p = 0;
-                    for (; p < k8; p += 8) s0 = Fma.MultiplyAdd(Avx.LoadVector256(ai + p), Avx.LoadVector256(b0 + p), s0);
-                    Vector128<float> q = Sse.Add(s0.GetLower(), s0.GetUpper());
-                    q = Sse.Add(q, Sse.MoveHighToLow(q, q));
-                    float d0 = q.ToScalar() + q.GetElement(1);
-                    for (; p < k; p++) d0 += ai[p] * b0[p];
-                    ci[j] = accumulate ? ci[j] + d0 : d0;
+                    Vector256<float> x = Avx.LoadVector256(ai + p), y = Avx.LoadVector256(ai + p + 8);
+                    s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                    s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                    s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                    s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                    t0 = Fma.MultiplyAdd(y, Avx.LoadVector256(b0 + p + 8), t0);
+                    t1 = Fma.MultiplyAdd(y, Avx.LoadVector256(b1 + p + 8), t1);
+                    t2 = Fma.MultiplyAdd(y, Avx.LoadVector256(b2 + p + 8), t2);
+                    t3 = Fma.MultiplyAdd(y, Avx.LoadVector256(b3 + p + 8), t3);
                 }
+                if (p < k8)
+                {
+                    Vector256<float> x = Avx.LoadVector256(ai + p);
+                    s0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b0 + p), s0);
+                    s1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b1 + p), s1);
+                    s2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b2 + p), s2);
+                    s3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b3 + p), s3);
+                    p += 8;
+                }
+                s0 = Avx.Add(s0, t0); s1 = Avx.Add(s1, t1); s2 = Avx.Add(s2, t2); s3 = Avx.Add(s3, t3);
+                // [s0 s1 s2 s3] horizontal sums in one vector: lane q = Σ s_q.
+                Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                Vector128<float> d = Sse.Add(h.GetLower(), h.GetUpper());
+                for (; p < k; p++)
+                {
+                    float x = ai[p];
+                    d = Sse.Add(d, Vector128.Create(x * b0[p], x * b1[p], x * b2[p], x * b3[p]));
+                }
+                if (accumulate) d = Sse.Add(Sse.LoadVector128(ci + j), d);
+                Sse.Store(ci + j, d);
+            }
+            for (; j < n; j++)
+            {
+                float* b0 = b + (long)j * k;
+                Vector256<float> s0 = Vector256<float>.Zero;
+                int p = 0;
+                for (; p < k8; p += 8) s0 = Fma.MultiplyAdd(Avx.LoadVector256(ai + p), Avx.LoadVector256(b0 + p), s0);
+                Vector128<float> q = Sse.Add(s0.GetLower(), s0.GetUpper());
+                q = Sse.Add(q, Sse.MoveHighToLow(q, q));
+                float d0 = q.ToScalar() + q.GetElement(1);
+                for (; p < k; p++) d0 += ai[p] * b0[p];
+                ci[j] = accumulate ? ci[j] + d0 : d0;
             }
         }
 
