@@ -12,6 +12,7 @@ namespace EmbeddedMlp
     /// <see cref="Predict"/> is safe to call from several threads at once and allocates nothing in steady state;
     /// changing parameters (training, loading) while another thread predicts is not.
     /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public sealed class Mlp
     {
         private readonly LayerSpec[] _specs;
@@ -132,26 +133,44 @@ namespace EmbeddedMlp
             if (outputs.Length != (long)rows * OutputCount)
                 throw new ArgumentException($"outputs: expected {rows}×{OutputCount} = {(long)rows * OutputCount} floats for {rows} input rows, found {outputs.Length}.", nameof(outputs));
 
+            // A few rows of a model up to 1024 wide (batch-1 inference of every benchmark model) run on stack scratch:
+            // no pool round trip (two interlocked operations) for the calls where that overhead weighs most.
+            if ((long)rows * MaxWidth <= StackScratchFloats)
+            {
+                int size = rows * MaxWidth;
+                Span<float> first = stackalloc float[size];
+                Span<float> second = stackalloc float[size];
+                Forward(inputs, outputs, rows, first, second);
+                return;
+            }
             for (int start = 0; start < rows; start += ForwardWorkspacePool.MaxRows)
             {
                 int n = Math.Min(ForwardWorkspacePool.MaxRows, rows - start);
                 ForwardWorkspace ws = _workspaces.Rent(n);
                 try
                 {
-                    ReadOnlySpan<float> x = inputs.Slice(start * InputCount, n * InputCount);
-                    for (int l = 0; l < _layouts.Length; l++)
-                    {
-                        Span<float> y = l == _layouts.Length - 1
-                            ? outputs.Slice(start * OutputCount, n * OutputCount)
-                            : ws.Buffer(l & 1).Slice(0, n * _layouts[l].Units);
-                        DenseLayer.Forward(_layouts[l], _parameters, x, y, n);
-                        x = y;
-                    }
+                    Forward(inputs.Slice(start * InputCount, n * InputCount), outputs.Slice(start * OutputCount, n * OutputCount), n,
+                        ws.Buffer(0), ws.Buffer(1));
                 }
                 finally
                 {
                     _workspaces.Return(ws);
                 }
+            }
+        }
+
+        /// <summary>Floats of each of the two stack buffers a small <see cref="Predict"/> may use (4 KB each).</summary>
+        private const int StackScratchFloats = 1024;
+
+        /// <summary>Runs every layer on <paramref name="n"/> rows, ping-ponging between two scratch buffers of at least n × MaxWidth floats.</summary>
+        private void Forward(ReadOnlySpan<float> x, Span<float> output, int n, Span<float> first, Span<float> second)
+        {
+            int last = _layouts.Length - 1;
+            for (int l = 0; l < _layouts.Length; l++)
+            {
+                Span<float> y = l == last ? output : (l & 1) == 0 ? first.Slice(0, n * _layouts[l].Units) : second.Slice(0, n * _layouts[l].Units);
+                DenseLayer.Forward(_layouts[l], _parameters, x, y, n);
+                x = y;
             }
         }
 
