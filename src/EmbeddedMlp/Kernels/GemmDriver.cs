@@ -86,8 +86,8 @@ namespace EmbeddedMlp.Kernels
 
         /// <summary>
         /// The loop nest over output columns [j0, j1) (a multiple of NR apart, except at n). When many column panels
-        /// reuse it, A is packed too (blocks of <see cref="MC"/> rows as contiguous MR-row micro-panels), so that
-        /// large row strides (4 KB apart rows alias in L1) do not evict the B panel. When B's rows are contiguous in
+        /// reuse it and A's consecutive depths are far apart, A is packed too (blocks of <see cref="MC"/> rows as
+        /// contiguous MR-row micro-panels). When B's rows are contiguous in
         /// j (TN, NN), <see cref="GroupColumns"/> columns of B are packed at once, reading each row of B as one
         /// contiguous run: packing one 16-column panel at a time would touch a new page per row once rows are 4 KB
         /// apart, which no hardware prefetcher follows.
@@ -102,7 +102,10 @@ namespace EmbeddedMlp.Kernels
             float* panelRaw = stackalloc float[kcMax * nr + 16];
             float* tileRaw = stackalloc float[MaxMR * nr + 16];
             float* panel = Align64(panelRaw), tile = Align64(tileRaw);
-            bool packA = m > mr && j1 - j0 >= 16 * nr;
+            // A is packed only when consecutive depths are far apart (TN with m ≥ 256): read in place, each step of p
+            // would start a new page. Rows contiguous in depth (NT, NN) stream well in place; packing them cost more
+            // than it saved, even at 4 KB row strides (measured).
+            bool packA = m > mr && j1 - j0 >= 16 * nr && aks >= 256;
             int mc = packA ? MC / mr * mr : m;
             float[]? packedA = null;
             if (packA)
