@@ -245,7 +245,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Tile(KernelPath path, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
         {
             switch (path)
