@@ -21,7 +21,10 @@ namespace EmbeddedMlp.Tests.Kernels
 
         public static IEnumerable<TestCaseData> LargeShapes()
         {
-            var shapes = new[] { (257, 129, 67), (67, 257, 129), (129, 67, 300), (7, 33, 513), (2, 301, 530), (1, 1025, 263) };
+            // Besides odd sizes: (301, 260, 37) makes TN pack A depth by depth (m ≥ 256, ≥ 256 columns, a partial
+            // micro-panel); n = 257 and 260 span several 128-column groups of packed B with a partial last one;
+            // (1, 13, 1024) takes the four-row matrix-vector loop (k a multiple of 1024), (1, 1025, 263) the eight-row one.
+            var shapes = new[] { (257, 129, 67), (67, 257, 129), (129, 67, 300), (7, 33, 513), (2, 301, 530), (1, 1025, 263), (301, 260, 37), (1, 13, 1024) };
             foreach (KernelPath path in KernelTestSupport.SupportedPaths())
                 foreach (Product op in new[] { Product.NT, Product.TN, Product.NN })
                     foreach (var (m, n, k) in shapes)
