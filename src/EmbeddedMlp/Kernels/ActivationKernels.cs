@@ -55,15 +55,32 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>x = tanh(x).</summary>
+        /// <summary>x = tanh(x) (vectorised by <c>TensorPrimitives</c> on .NET 8+ when the kernel path is not scalar).</summary>
         public static void Tanh(Span<float> x)
         {
+#if NET8_0_OR_GREATER
+            if (KernelDispatch.UseVector)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Tanh(x, x);
+                return;
+            }
+#endif
             for (int i = 0; i < x.Length; i++) x[i] = MathF.Tanh(x[i]);
         }
 
-        /// <summary>x = 1 / (1 + e^−x), computed without overflow for large |x|.</summary>
+        /// <summary>
+        /// x = 1 / (1 + e^−x): <c>TensorPrimitives</c> on .NET 8+ when the kernel path is not scalar, else a scalar
+        /// loop written without overflow for large |x|.
+        /// </summary>
         public static void Sigmoid(Span<float> x)
         {
+#if NET8_0_OR_GREATER
+            if (KernelDispatch.UseVector)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, x);
+                return;
+            }
+#endif
             for (int i = 0; i < x.Length; i++)
             {
                 float v = x[i];
