@@ -55,13 +55,13 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>x = tanh(x) (vectorised by <c>TensorPrimitives</c> on .NET 8+ when the kernel path is not scalar).</summary>
+        /// <summary>x = tanh(x): eight at a time on the <see cref="KernelPath.Vector256"/> path, else <c>MathF.Tanh</c>.</summary>
         public static void Tanh(Span<float> x)
         {
 #if NET8_0_OR_GREATER
-            if (KernelDispatch.UseVector)
+            if (KernelDispatch.Active == KernelPath.Vector256)
             {
-                System.Numerics.Tensors.TensorPrimitives.Tanh(x, x);
+                fixed (float* p = &MemoryMarshal.GetReference(x)) TranscendentalKernels256.Tanh(p, x.Length);
                 return;
             }
 #endif
@@ -69,15 +69,15 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>
-        /// x = 1 / (1 + e^−x): <c>TensorPrimitives</c> on .NET 8+ when the kernel path is not scalar, else a scalar
-        /// loop written without overflow for large |x|.
+        /// x = 1 / (1 + e^−x): eight at a time on the <see cref="KernelPath.Vector256"/> path (results below 2^−126, for
+        /// x &lt; −87, flushed to 0), else a scalar loop written without overflow for large |x|.
         /// </summary>
         public static void Sigmoid(Span<float> x)
         {
 #if NET8_0_OR_GREATER
-            if (KernelDispatch.UseVector)
+            if (KernelDispatch.Active == KernelPath.Vector256)
             {
-                System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, x);
+                fixed (float* p = &MemoryMarshal.GetReference(x)) TranscendentalKernels256.Sigmoid(p, x.Length);
                 return;
             }
 #endif
