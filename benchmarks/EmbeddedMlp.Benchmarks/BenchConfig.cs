@@ -35,18 +35,24 @@ namespace EmbeddedMlp.Benchmarks
         double Bytes(string method, IReadOnlyDictionary<string, object> parameters);
     }
 
-    /// <summary>GB/s from the median time, for benchmarks that implement <see cref="IByteCount"/> ("-" for the others).</summary>
-    public sealed class BandwidthColumn : IColumn
+    /// <summary>
+    /// A per-call quantity (flops, bytes) divided by the median time in nanoseconds, for benchmark classes that
+    /// implement <typeparamref name="TCounter"/>; "-" for the others.
+    /// </summary>
+    public abstract class PerMedianColumn<TCounter> : IColumn where TCounter : class
     {
-        public string Id => "GBps";
-        public string ColumnName => "GB/s";
-        public bool AlwaysShow => false;
+        public abstract string Id { get; }
+        public abstract string ColumnName { get; }
+        public abstract string Legend { get; }
+        public abstract bool AlwaysShow { get; }
+        public abstract int PriorityInCategory { get; }
+        protected abstract string Format { get; }
+        protected abstract double Quantity(TCounter counter, string method, IReadOnlyDictionary<string, object> parameters);
+
         public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 1;
         public bool IsNumeric => true;
         public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Bytes read per second (10^9), from the median";
-        public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => typeof(IByteCount).IsAssignableFrom(b.Descriptor.Type));
+        public bool IsAvailable(Summary summary) => AlwaysShow || summary.BenchmarksCases.Any(b => typeof(TCounter).IsAssignableFrom(b.Descriptor.Type));
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
@@ -54,36 +60,36 @@ namespace EmbeddedMlp.Benchmarks
         {
             var report = summary[benchmarkCase];
             if (report?.ResultStatistics == null) return "-";
-            if (!(System.Activator.CreateInstance(benchmarkCase.Descriptor.Type) is IByteCount counter)) return "-";
+            if (!(System.Activator.CreateInstance(benchmarkCase.Descriptor.Type) is TCounter counter)) return "-";
             var parameters = benchmarkCase.Parameters.Items.ToDictionary(p => p.Name, p => p.Value);
-            double bytes = counter.Bytes(benchmarkCase.Descriptor.WorkloadMethod.Name, parameters);
-            return (bytes / report.ResultStatistics.Median).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            double quantity = Quantity(counter, benchmarkCase.Descriptor.WorkloadMethod.Name, parameters);
+            return (quantity / report.ResultStatistics.Median).ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
     /// <summary>GFLOP/s from the median time: flops of one call (2 per multiply-add) ÷ median nanoseconds.</summary>
-    public sealed class GflopsColumn : IColumn
+    public sealed class GflopsColumn : PerMedianColumn<IFlopCount>
     {
-        public string Id => "GFLOPs";
-        public string ColumnName => "GFLOP/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Floating-point operations per second (2 per multiply-add; a train step counts 3× its forward pass), from the median";
-        public bool IsAvailable(Summary summary) => true;
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+        public override string Id => "GFLOPs";
+        public override string ColumnName => "GFLOP/s";
+        public override string Legend => "Floating-point operations per second (2 per multiply-add; a train step counts 3× its forward pass), from the median";
+        public override bool AlwaysShow => true;
+        public override int PriorityInCategory => 0;
+        protected override string Format => "0.00";
+        protected override double Quantity(IFlopCount counter, string method, IReadOnlyDictionary<string, object> parameters) =>
+            counter.Flops(method, parameters);
+    }
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var report = summary[benchmarkCase];
-            if (report?.ResultStatistics == null) return "-";
-            if (!(System.Activator.CreateInstance(benchmarkCase.Descriptor.Type) is IFlopCount counter)) return "-";
-            var parameters = benchmarkCase.Parameters.Items.ToDictionary(p => p.Name, p => p.Value);
-            double flops = counter.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name, parameters);
-            return (flops / report.ResultStatistics.Median).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
-        }
+    /// <summary>GB/s from the median time: bytes read by one call ÷ median nanoseconds.</summary>
+    public sealed class BandwidthColumn : PerMedianColumn<IByteCount>
+    {
+        public override string Id => "GBps";
+        public override string ColumnName => "GB/s";
+        public override string Legend => "Bytes read per second (10^9), from the median";
+        public override bool AlwaysShow => false;
+        public override int PriorityInCategory => 1;
+        protected override string Format => "0.0";
+        protected override double Quantity(IByteCount counter, string method, IReadOnlyDictionary<string, object> parameters) =>
+            counter.Bytes(method, parameters);
     }
 }
