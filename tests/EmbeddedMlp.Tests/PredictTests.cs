@@ -15,6 +15,8 @@ namespace EmbeddedMlp.Tests
 
         [TestCase(1)]
         [TestCase(7)]
+        [TestCase(31)]  // 31 × 33 (widest layer) ≤ 1,024 floats: the last batch on stack scratch
+        [TestCase(32)]  // 32 × 33 > 1,024: the first on a pooled workspace
         [TestCase(256)]
         [TestCase(600)] // more than one 256-row chunk
         public void MatchesDoublePrecisionReference(int rows)
