@@ -27,6 +27,17 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Rows of A packed at once (a multiple of every MR): 258×256 floats ≈ 258 KB, half of L2.</summary>
         private const int MC = 258;
 
+        /// <summary>Spare floats after each packed micro-panel of A (room for the 8-float stores of the TN packing).</summary>
+        private const int PanelPad = 8;
+
+        /// <summary>
+        /// TN packs A when its consecutive depths are at least this many floats apart (read in place, each depth would
+        /// start a new line far from the last; below this, packing measured slower than the aliasing it avoids) ...
+        /// </summary>
+        private const int PackAMinStride = 256;
+        /// <summary>... and the product has at least this many column panels to reuse it.</summary>
+        private const int PackAMinColumns = 16;
+
         /// <summary>Per-thread packed block of A, allocated on a thread's first large product.</summary>
         [ThreadStatic] private static float[]? t_packedA;
 
@@ -105,13 +116,13 @@ namespace EmbeddedMlp.Kernels
             // A is packed only when consecutive depths are far apart (TN with m ≥ 256): read in place, each step of p
             // would start a new page. Rows contiguous in depth (NT, NN) stream well in place; packing them cost more
             // than it saved, even at 4 KB row strides (measured).
-            bool packA = m > mr && j1 - j0 >= 16 * nr && aks >= 256;
+            bool packA = m > mr && j1 - j0 >= PackAMinColumns * nr && aks >= PackAMinStride;
             int mc = packA ? MC / mr * mr : m;
             float[]? packedA = null;
             if (packA)
             {
                 packedA = t_packedA;
-                if (packedA == null) t_packedA = packedA = new float[MC * KC];
+                if (packedA == null) t_packedA = packedA = new float[MC * KC + (MC / 2 + 1) * PanelPad];
             }
             bool groupB = bjs == 1;
             int group = groupB ? Math.Max(1, GroupColumns / nr) * nr : nr;
@@ -148,7 +159,7 @@ namespace EmbeddedMlp.Kernels
                                     int rows = Math.Min(mr, mcRows - ir);
                                     float* ap;
                                     long rs, ks;
-                                    if (packA) { ap = abuf + ir * kc; rs = 1; ks = mr; }
+                                    if (packA) { ap = abuf + (long)(ir / mr) * (mr * kc + PanelPad); rs = 1; ks = mr; }
                                     else { ap = a + (ic + ir) * ars + pc * aks; rs = ars; ks = aks; }
                                     float* cp = c + (ic + ir) * ldc + jc;
                                     if (cols == nr)
@@ -209,28 +220,39 @@ namespace EmbeddedMlp.Kernels
         private static float* Align64(float* p) => (float*)(((long)p + 63) & ~63L);
 
         /// <summary>
-        /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] (row r of
-        /// micro-panel q at dst[q·mr·kc + p·mr + r]); rows past the end repeat the last row. A's memory is read in
-        /// order: row by row when rows are contiguous in depth (NT, NN), depth by depth when columns are (TN).
+        /// Packs rows [0, rows) × depth [0, kc) of A into micro-panels of mr rows, each [kc][mr] followed by
+        /// <see cref="PanelPad"/> spare floats (row r of micro-panel q at dst[q·(mr·kc + PanelPad) + p·mr + r]); rows
+        /// past the end repeat the last row. A's memory is read in order: row by row when rows are contiguous in depth,
+        /// depth by depth when columns are (TN), where each depth's mr values are copied as one 8-float vector (the two
+        /// extra floats land in the next depth's slot, written next, or in the pad).
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         private static void PackA(float* a, long ars, long aks, int rows, int kc, int mr, float* dst)
         {
+            long stride = (long)mr * kc + PanelPad;
             if (ars == 1 && aks != 1)
             {
+                int full = rows / mr; // micro-panels with all mr rows
+                bool vector = Vector.IsHardwareAccelerated && Vector<float>.Count == 8 && mr <= 8;
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + p * aks;
                     float* d = dst + p * mr;
-                    for (int r0 = 0; r0 < rows; r0 += mr, d += mr * kc)
+                    int q = 0;
+                    if (vector)
+                        // The 8-float load may read up to 8 − mr floats past this micro-panel's rows: stop one panel
+                        // early when that could pass the end of the row (the last panel is copied below).
+                        for (int qEnd = rows >= 8 ? (rows - 8) / mr + 1 : 0; q < Math.Min(full, qEnd); q++, d += stride)
+                            *(Vector<float>*)d = *(Vector<float>*)(src + q * mr);
+                    for (; q * mr < rows; q++, d += stride)
                     {
-                        int last = Math.Min(mr, rows - r0) - 1;
-                        for (int r = 0; r < mr; r++) d[r] = src[r0 + Math.Min(r, last)];
+                        int last = Math.Min(mr, rows - q * mr) - 1;
+                        for (int r = 0; r < mr; r++) d[r] = src[q * mr + Math.Min(r, last)];
                     }
                 }
                 return;
             }
-            for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
+            for (int r0 = 0; r0 < rows; r0 += mr, dst += stride)
             {
                 int valid = Math.Min(mr, rows - r0);
                 for (int r = 0; r < mr; r++)
