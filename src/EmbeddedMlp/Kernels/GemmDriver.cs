@@ -281,7 +281,10 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr.</summary>
+        /// <summary>
+        /// panel[p, j] = B(p, j) for p &lt; kc, j &lt; cols; zero for cols ≤ j &lt; nr — for a B whose rows are not
+        /// contiguous in j (NT: B(p, j) = W[j, p]); row-contiguous B goes through <see cref="PackRows"/>.
+        /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         private static void Pack(KernelPath path, float* b, long bks, long bjs, int kc, int cols, int nr, float* panel)
         {
@@ -292,26 +295,6 @@ namespace EmbeddedMlp.Kernels
                 return;
             }
 #endif
-            if (bjs == 1)
-            {
-                bool vector = Vector.IsHardwareAccelerated && cols == nr && nr % Vector<float>.Count == 0;
-                int w = Vector<float>.Count;
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + p * bks, dst = panel + p * nr;
-                    if (vector)
-                    {
-                        for (int j = 0; j < nr; j += w) *(Vector<float>*)(dst + j) = *(Vector<float>*)(src + j);
-                    }
-                    else
-                    {
-                        int j = 0;
-                        for (; j < cols; j++) dst[j] = src[j];
-                        for (; j < nr; j++) dst[j] = 0f;
-                    }
-                }
-                return;
-            }
             // Transposing pack (NT: B(p, j) = W[j, p], rows of W contiguous in p).
             for (int j = 0; j < cols; j++)
             {

@@ -79,32 +79,39 @@ namespace EmbeddedMlp.Kernels
             return Avx.BlendVariable(result, x, Avx.Compare(x, x, FloatComparisonMode.UnorderedNonSignaling));
         }
 
-        /// <summary>x[i] = tanh(x[i]) for i &lt; n; the last partial vector through a scratch copy.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tanh(float* x, int n)
-        {
-            int i = 0;
-            for (; i <= n - 8; i += 8) Avx.Store(x + i, Tanh(Avx.LoadVector256(x + i)));
-            if (i < n)
-            {
-                float* tail = stackalloc float[8];
-                for (int j = 0; j < 8; j++) tail[j] = i + j < n ? x[i + j] : 0f;
-                Avx.Store(tail, Tanh(Avx.LoadVector256(tail)));
-                for (int j = 0; i + j < n; j++) x[i + j] = tail[j];
-            }
-        }
+        /// <summary>x[i] = tanh(x[i]) for i &lt; n.</summary>
+        public static void Tanh(float* x, int n) => Apply<TanhOperator>(x, n);
 
         /// <summary>x[i] = 1 / (1 + e^−x[i]) for i &lt; n.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Sigmoid(float* x, int n)
+        public static void Sigmoid(float* x, int n) => Apply<SigmoidOperator>(x, n);
+
+        private interface IVectorOperator
         {
+            Vector256<float> Invoke(Vector256<float> x);
+        }
+
+        private readonly struct TanhOperator : IVectorOperator
+        {
+            public Vector256<float> Invoke(Vector256<float> x) => Tanh(x);
+        }
+
+        private readonly struct SigmoidOperator : IVectorOperator
+        {
+            public Vector256<float> Invoke(Vector256<float> x) => Sigmoid(x);
+        }
+
+        /// <summary>x[i] = op(x[i]) for i &lt; n, eight at a time; the last partial vector through a scratch copy.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Apply<TOperator>(float* x, int n) where TOperator : struct, IVectorOperator
+        {
+            TOperator op = default;
             int i = 0;
-            for (; i <= n - 8; i += 8) Avx.Store(x + i, Sigmoid(Avx.LoadVector256(x + i)));
+            for (; i <= n - 8; i += 8) Avx.Store(x + i, op.Invoke(Avx.LoadVector256(x + i)));
             if (i < n)
             {
                 float* tail = stackalloc float[8];
                 for (int j = 0; j < 8; j++) tail[j] = i + j < n ? x[i + j] : 0f;
-                Avx.Store(tail, Sigmoid(Avx.LoadVector256(tail)));
+                Avx.Store(tail, op.Invoke(Avx.LoadVector256(tail)));
                 for (int j = 0; i + j < n; j++) x[i + j] = tail[j];
             }
         }
