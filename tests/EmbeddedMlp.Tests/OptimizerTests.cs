@@ -29,6 +29,28 @@ namespace EmbeddedMlp.Tests
         }
 
         [Test]
+        public void DoubleSquareRootOfAFloatRoundsToTheFloatSquareRoot()
+        {
+            // The netstandard2.1 build computes Adam's √v as (float)Math.Sqrt(v) (ScalarMath.Sqrt: faster on Mono); it must
+            // equal the correctly rounded float square root, so both builds give identical parameters.
+            var rng = new Random(11);
+            var bits = new byte[4];
+            int checkedCount = 0;
+            string? firstMismatch = null;
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                rng.NextBytes(bits);
+                float v = Math.Abs(BitConverter.ToSingle(bits, 0));
+                if (float.IsNaN(v) || float.IsInfinity(v)) continue;
+                checkedCount++;
+                if ((float)Math.Sqrt(v) != MathF.Sqrt(v) && firstMismatch == null)
+                    firstMismatch = $"v = {v:R}: {(float)Math.Sqrt(v):R} vs {MathF.Sqrt(v):R}";
+            }
+            Assert.That(firstMismatch, Is.Null);
+            Assert.That(checkedCount, Is.GreaterThan(990_000));
+        }
+
+        [Test]
         public void SgdMomentum()
         {
             // Step 1: y = 0.1, e = −0.9, g = (−1.8, −3.6, −1.8); buf = g; p = (0.68, 0.11, 0.28).

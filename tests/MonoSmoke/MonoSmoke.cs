@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Numerics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using EmbeddedMlp;
 using EmbeddedMlp.Kernels;
@@ -12,12 +13,13 @@ namespace EmbeddedMlp.MonoSmoke
 {
     /// <summary>
     /// A smoke program for the netstandard2.1 runtime assembly on a non-CoreCLR runtime (Mono, Unity's family).
-    /// It trains XOR to 100%, runs inference, and times (a) a plain scalar loop written here and (b) a training
-    /// step, so that the step's speed can be compared across runtimes relative to plain scalar code.
-    /// The same source is compiled for Mono (by .ci/mono-smoke) and for net10.0 (MonoSmoke.csproj, where the
-    /// runtime is told to use its scalar kernels so that both runs execute the same code path).
-    /// Prints one line "RESULT runtime=… path=… xor=… loop_ns_per_flop=… step_us=…"; exit code 0 when XOR is learnt
-    /// and the kernel path is the expected one.
+    /// It trains XOR to 100%, runs inference, round-trips model files and checkpoints, and times (a) a plain scalar
+    /// loop written here and (b) a training step, so that the step's speed can be compared across runtimes relative to
+    /// plain scalar code. The same source is compiled for Mono (by .ci/mono-smoke) and for net10.0 (MonoSmoke.csproj,
+    /// where the runtime is told to use its scalar kernels, so that both runs take the scalar path; each runtime runs
+    /// the scalar tile its JIT compiles best). Prints "MODELFILE ok|failed …" and one line
+    /// "RESULT runtime=… path=… tile=… xor=… loop_ns_per_flop=… step_us=…"; exit code 0 when XOR is learnt, the model
+    /// files round-trip, and the kernel path and tile are the expected ones.
     /// </summary>
     public static class Program
     {
@@ -26,11 +28,20 @@ namespace EmbeddedMlp.MonoSmoke
             bool mono = Type.GetType("Mono.Runtime") != null;
             string runtime = mono ? "mono" : "coreclr";
             if (!mono) KernelDispatch.Active = KernelPath.Scalar;
-            Console.WriteLine($"runtime {runtime} {Environment.Version}; Vector.IsHardwareAccelerated = {Vector.IsHardwareAccelerated}; kernels: {KernelDispatch.Active}");
+            // Which scalar tile the runtime chose (internal; read by reflection): the depth-blocked one on Mono only.
+            bool depthBlocked = (bool)typeof(KernelDispatch).Assembly.GetType("EmbeddedMlp.Kernels.MicroKernelScalar", true)!
+                .GetField("DepthBlocked", BindingFlags.Static | BindingFlags.NonPublic)!.GetValue(null)!;
+            string tile = depthBlocked ? "Depth4" : "Tile";
+            Console.WriteLine($"runtime {runtime} {Environment.Version}; Vector.IsHardwareAccelerated = {Vector.IsHardwareAccelerated}; kernels: {KernelDispatch.Active}, scalar tile {tile}");
             int failures = 0;
             if (!Vector.IsHardwareAccelerated && KernelDispatch.Active != KernelPath.Scalar)
             {
                 Console.WriteLine("FAIL: vectors are emulated here but the runtime did not choose its scalar kernels");
+                failures++;
+            }
+            if (depthBlocked != mono)
+            {
+                Console.WriteLine($"FAIL: the scalar tile should be {(mono ? "Depth4" : "Tile")} on {runtime}, found {tile}");
                 failures++;
             }
 
@@ -40,9 +51,10 @@ namespace EmbeddedMlp.MonoSmoke
 
             string modelFile = ModelFileRoundTrip();
             Console.WriteLine("MODELFILE " + modelFile);
+            if (!modelFile.StartsWith("ok", StringComparison.Ordinal)) failures++;
 
             MeasureInterleaved(out double loop, out double step);
-            Console.WriteLine(FormattableString.Invariant($"RESULT runtime={runtime} path={KernelDispatch.Active} xor={accuracy:F2} loop_ns_per_flop={loop:F4} step_us={step:F1}"));
+            Console.WriteLine(FormattableString.Invariant($"RESULT runtime={runtime} path={KernelDispatch.Active} tile={tile} xor={accuracy:F2} loop_ns_per_flop={loop:F4} step_us={step:F1}"));
             return failures == 0 ? 0 : 1;
         }
 
@@ -61,22 +73,52 @@ namespace EmbeddedMlp.MonoSmoke
             return correct / 4.0;
         }
 
-        /// <summary>Saves a model to bytes (format v1, MessagePack) and loads it back; "ok …" or "failed: …".</summary>
+        /// <summary>
+        /// Model files through every entry the runtime has: a model saved to a stream and loaded from bytes; saved as
+        /// f16 to a file path and loaded from the path; loaded into an existing model from a stream; a training
+        /// checkpoint saved and resumed, whose next step must equal the original trainer's. "ok …" or "failed: …".
+        /// </summary>
         private static string ModelFileRoundTrip()
         {
-            var model = new Mlp(3, new[] { new LayerSpec(5, Activation.Relu), new LayerSpec(2, Activation.Softmax) }, 9);
+            string path = Path.Combine(Path.GetTempPath(), $"embeddedmlp-smoke-{Environment.TickCount}.empk");
             try
             {
+                var model = new Mlp(3, new[] { new LayerSpec(5, Activation.Relu), new LayerSpec(2, Activation.Softmax) }, 9);
                 var stream = new MemoryStream();
                 ModelFile.Save(model, stream);
-                Mlp back = ModelFile.Load(stream.ToArray());
-                bool same = back.Parameters.SequenceEqual(model.Parameters);
-                return same ? $"ok ({stream.Length} bytes, weights identical)" : "failed: weights differ after the round trip";
+                if (!ModelFile.Load(stream.ToArray()).Parameters.SequenceEqual(model.Parameters)) return "failed: weights differ after the round trip";
+
+                ModelFile.Save(model, path, new ModelSaveOptions { Dtype = ModelDtype.F16 });
+                Mlp half = ModelFile.Load(path);
+                for (int i = 0; i < model.Parameters.Length; i++)
+                    if (Math.Abs(half.Parameters[i] - model.Parameters[i]) > 1e-3f * Math.Max(1f, Math.Abs(model.Parameters[i])))
+                        return $"failed: f16 weight {i} is {half.Parameters[i]}, expected about {model.Parameters[i]}";
+
+                var into = new Mlp(3, new[] { new LayerSpec(5, Activation.Relu), new LayerSpec(2, Activation.Softmax) }, 1);
+                stream.Position = 0;
+                ModelFile.LoadInto(into, stream);
+                if (!into.Parameters.SequenceEqual(model.Parameters)) return "failed: LoadInto from a stream differs";
+
+                float[] x = { 0.5f, -1f, 2f, 1f, 0f, -0.5f };
+                int[] y = { 1, 0 };
+                var trainer = new Trainer(model, new TrainerOptions { MaxBatch = 2, Optimizer = OptimizerSettings.Adam(0.01f) });
+                for (int i = 0; i < 3; i++) trainer.Step(x, y);
+                var checkpoint = new MemoryStream();
+                ModelFile.SaveCheckpoint(trainer, checkpoint);
+                Trainer resumed = ModelFile.LoadCheckpoint(checkpoint.ToArray());
+                trainer.Step(x, y);
+                resumed.Step(x, y);
+                if (!resumed.Model.Parameters.SequenceEqual(trainer.Model.Parameters)) return "failed: the resumed trainer's next step differs";
+                return $"ok ({stream.Length} bytes f32, {new FileInfo(path).Length} bytes f16, {checkpoint.Length}-byte checkpoint resumed exactly)";
             }
             catch (Exception e)
             {
                 string frame = (e.StackTrace ?? "").Split('\n')[0].Trim();
                 return $"failed: {e.GetType().Name}: {e.Message} {frame}";
+            }
+            finally
+            {
+                File.Delete(path);
             }
         }
 

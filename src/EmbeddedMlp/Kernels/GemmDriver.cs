@@ -277,7 +277,10 @@ namespace EmbeddedMlp.Kernels
                 case KernelPath.Vector128: MicroKernel128.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
 #endif
                 case KernelPath.PortableVector: MicroKernelVector.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
-                default: MicroKernelScalar.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                default:
+                    if (MicroKernelScalar.DepthBlocked) MicroKernelScalar.TileDepth4(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    else MicroKernelScalar.Tile(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    break;
             }
         }
 

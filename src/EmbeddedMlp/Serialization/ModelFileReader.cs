@@ -235,8 +235,7 @@ namespace EmbeddedMlp.Serialization
         }
 
         /// <summary>A bin's bytes as memory of the input (inputs are always one contiguous block).</summary>
-        internal static ReadOnlyMemory<byte> ToMemory(ReadOnlySequence<byte> sequence) =>
-            sequence.IsSingleSegment ? sequence.First : sequence.ToArray();
+        internal static ReadOnlyMemory<byte> ToMemory(ReadOnlySequence<byte> sequence) => MsgPackInput.Contiguous(sequence);
 
         private static Dictionary<string, string>? ParseMetadata(ref MessagePackReader reader, bool keep)
         {

@@ -151,7 +151,25 @@ namespace EmbeddedMlp.Serialization
             catch (EndOfStreamException e) { throw Truncated(field, e); }
             catch (ArgumentOutOfRangeException e) { throw Forged(field, e); }
             catch (OverflowException e) { throw Forged(field, e); }
-            return sequence.IsSingleSegment ? sequence.First.Span : sequence.ToArray();
+            return Contiguous(sequence).Span;
+        }
+
+        /// <summary>
+        /// The sequence's bytes as one block: the input's own memory when it is one segment (always, for the inputs
+        /// this library reads), else a copy. Copies segment by segment rather than with <c>BuffersExtensions.ToArray</c>,
+        /// whose signature differs in Mono 6.8's corlib (by value instead of <c>in</c>), where the call does not bind.
+        /// </summary>
+        internal static ReadOnlyMemory<byte> Contiguous(ReadOnlySequence<byte> sequence)
+        {
+            if (sequence.IsSingleSegment) return sequence.First;
+            var copy = new byte[checked((int)sequence.Length)];
+            int at = 0;
+            foreach (ReadOnlyMemory<byte> segment in sequence)
+            {
+                segment.Span.CopyTo(copy.AsSpan(at));
+                at += segment.Length;
+            }
+            return copy;
         }
 
         public static string ReadString(ref MessagePackReader reader, FieldName field)

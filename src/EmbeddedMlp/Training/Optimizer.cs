@@ -168,7 +168,7 @@ namespace EmbeddedMlp.Training
                     float vi = b2 * pv[i] + (1f - b2) * gi * gi;
                     pm[i] = mi;
                     pv[i] = vi;
-                    pp[i] = pi - stepSize * (mi / (MathF.Sqrt(vi) + epsHat));
+                    pp[i] = pi - stepSize * (mi / (ScalarMath.Sqrt(vi) + epsHat));
                 }
             }
         }

@@ -18,9 +18,9 @@ namespace EmbeddedMlp.Tests.Kernels
 
         public static IEnumerable<TestCaseData> Cases()
         {
-            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
+            foreach (GemmKernel kernel in KernelTestSupport.GemmKernels())
                 foreach (FusedActivation f in (FusedActivation[])Enum.GetValues(typeof(FusedActivation)))
-                    yield return new TestCaseData(path, f).SetName($"Epilogue_{path}_{f}");
+                    yield return new TestCaseData(kernel, f).SetName($"Epilogue_{kernel}_{f}");
         }
 
         private static double Apply(FusedActivation f, double z)
@@ -48,11 +48,11 @@ namespace EmbeddedMlp.Tests.Kernels
         }
 
         [TestCaseSource(nameof(Cases))]
-        public void ForwardBiasAndActivationMatchReference(KernelPath path, FusedActivation f)
+        public void ForwardBiasAndActivationMatchReference(GemmKernel kernel, FusedActivation f)
         {
             var rng = new Random(11 + (int)f);
             var failures = new List<string>();
-            using (new KernelTestSupport.PathScope(path))
+            using (new KernelTestSupport.GemmKernelScope(kernel))
                 foreach (int m in Ms)
                     foreach (int n in Ns)
                         foreach (int k in Ks)
@@ -81,11 +81,11 @@ namespace EmbeddedMlp.Tests.Kernels
         }
 
         [TestCaseSource(nameof(Cases))]
-        public void InputGradientDerivativeMatchesReference(KernelPath path, FusedActivation f)
+        public void InputGradientDerivativeMatchesReference(GemmKernel kernel, FusedActivation f)
         {
             var rng = new Random(17 + (int)f);
             var failures = new List<string>();
-            using (new KernelTestSupport.PathScope(path))
+            using (new KernelTestSupport.GemmKernelScope(kernel))
                 foreach (int m in Ms)
                     foreach (int n in Ns)
                         foreach (int k in Ks)
@@ -135,8 +135,8 @@ namespace EmbeddedMlp.Tests.Kernels
         public void RectifiersMapInfinitiesAndKeepNaN()
         {
             // One row, k = 1: C = bias + 1·0 across 20 columns (vector body and scalar tail) on every path.
-            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
-                using (new KernelTestSupport.PathScope(path))
+            foreach (GemmKernel kernel in KernelTestSupport.GemmKernels())
+                using (new KernelTestSupport.GemmKernelScope(kernel))
                 {
                     var bias = new float[20];
                     for (int j = 0; j < 20; j++) bias[j] = j % 3 == 0 ? float.NegativeInfinity : j % 3 == 1 ? float.NaN : float.PositiveInfinity;
@@ -148,16 +148,16 @@ namespace EmbeddedMlp.Tests.Kernels
                     {
                         if (j % 3 == 0)
                         {
-                            Assert.That(relu[j], Is.EqualTo(0f), $"relu(−Inf) {path}");
-                            Assert.That(float.IsNegativeInfinity(leaky[j]), Is.True, $"leaky(−Inf) {path}");
+                            Assert.That(relu[j], Is.EqualTo(0f), $"relu(−Inf) {kernel}");
+                            Assert.That(float.IsNegativeInfinity(leaky[j]), Is.True, $"leaky(−Inf) {kernel}");
                         }
                         else if (j % 3 == 1)
                         {
-                            Assert.That(float.IsNaN(relu[j]) && float.IsNaN(leaky[j]), Is.True, $"NaN kept {path}");
+                            Assert.That(float.IsNaN(relu[j]) && float.IsNaN(leaky[j]), Is.True, $"NaN kept {kernel}");
                         }
                         else
                         {
-                            Assert.That(float.IsPositiveInfinity(relu[j]) && float.IsPositiveInfinity(leaky[j]), Is.True, $"+Inf kept {path}");
+                            Assert.That(float.IsPositiveInfinity(relu[j]) && float.IsPositiveInfinity(leaky[j]), Is.True, $"+Inf kept {kernel}");
                         }
                     }
                     // Relu's derivative selects 0 where y ≤ 0, even for an infinite gradient.
@@ -166,7 +166,7 @@ namespace EmbeddedMlp.Tests.Kernels
                     for (int j = 0; j < 20; j++) y[j] = j % 2 == 0 ? 0f : 1f;
                     Gemm.NN(new float[] { float.PositiveInfinity }, Filled(20, 1f), d, 1, 20, 1, false, y, FusedActivation.Relu);
                     for (int j = 0; j < 20; j++)
-                        Assert.That(d[j], Is.EqualTo(j % 2 == 0 ? 0f : float.PositiveInfinity), $"relu'·Inf {path} [{j}]");
+                        Assert.That(d[j], Is.EqualTo(j % 2 == 0 ? 0f : float.PositiveInfinity), $"relu'·Inf {kernel} [{j}]");
                 }
         }
 

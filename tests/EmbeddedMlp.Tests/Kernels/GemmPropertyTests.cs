@@ -11,13 +11,13 @@ namespace EmbeddedMlp.Tests.Kernels
     {
         public static IEnumerable<TestCaseData> PathsAndProducts()
         {
-            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
+            foreach (GemmKernel kernel in KernelTestSupport.GemmKernels())
                 foreach (Product op in new[] { Product.NT, Product.TN, Product.NN })
-                    yield return new TestCaseData(path, op).SetName($"Gemm_{op}_{path}");
+                    yield return new TestCaseData(kernel, op).SetName($"Gemm_{op}_{kernel}");
         }
 
         [TestCaseSource(nameof(PathsAndProducts))]
-        public void NaNAndInfinityPropagate(KernelPath path, Product op)
+        public void NaNAndInfinityPropagate(GemmKernel kernel, Product op)
         {
             foreach (var (m, n, k) in new[] { (2, 13, 21), (3, 19, 9), (13, 19, 21), (7, 33, 300), (40, 70, 64) })
             {
@@ -34,7 +34,7 @@ namespace EmbeddedMlp.Tests.Kernels
                 var mag = new double[m * n];
                 GemmReference.Compute(op, a, b, null, m, n, k, expected, mag);
                 var c = new float[m * n];
-                using (new KernelTestSupport.PathScope(path))
+                using (new KernelTestSupport.GemmKernelScope(kernel))
                     GemmReference.Run(op, a, b, c, m, n, k, false);
                 bool anyNaN = false, anyInf = false;
                 foreach (double e in expected) { anyNaN |= double.IsNaN(e); anyInf |= double.IsInfinity(e); }
@@ -44,7 +44,7 @@ namespace EmbeddedMlp.Tests.Kernels
         }
 
         [TestCaseSource(nameof(PathsAndProducts))]
-        public void ResultsAreDeterministicAndIndependentOfThreadCount(KernelPath path, Product op)
+        public void ResultsAreDeterministicAndIndependentOfThreadCount(GemmKernel kernel, Product op)
         {
             const int m = 300, n = 257, k = 260;
             var rng = new Random(9);
@@ -55,7 +55,7 @@ namespace EmbeddedMlp.Tests.Kernels
             int previous = KernelDispatch.MaxDegreeOfParallelism;
             try
             {
-                using (new KernelTestSupport.PathScope(path))
+                using (new KernelTestSupport.GemmKernelScope(kernel))
                 {
                     GemmReference.Run(op, a, b, first, m, n, k, false);
                     GemmReference.Run(op, a, b, second, m, n, k, false);
@@ -72,12 +72,12 @@ namespace EmbeddedMlp.Tests.Kernels
         }
 
         [TestCaseSource(nameof(PathsAndProducts))]
-        public void SteadyStateCallsAllocateNothing(KernelPath path, Product op)
+        public void SteadyStateCallsAllocateNothing(GemmKernel kernel, Product op)
         {
             var rng = new Random(2);
             float[] a = KernelTestSupport.Random(rng, 64 * 64), b = KernelTestSupport.Random(rng, 64 * 64), c = new float[64 * 64];
             float[] bias = KernelTestSupport.Random(rng, 64);
-            using (new KernelTestSupport.PathScope(path))
+            using (new KernelTestSupport.GemmKernelScope(kernel))
             {
                 for (int warm = 0; warm < 2; warm++)
                 {

@@ -25,10 +25,10 @@ namespace EmbeddedMlp.Tests.Kernels
             // micro-panel); n = 257 and 260 span several 128-column groups of packed B with a partial last one;
             // (1, 13, 1024) takes the four-row matrix-vector loop (k a multiple of 1024), (1, 1025, 263) the eight-row one.
             var shapes = new[] { (257, 129, 67), (67, 257, 129), (129, 67, 300), (7, 33, 513), (2, 301, 530), (1, 1025, 263), (301, 260, 37), (1, 13, 1024) };
-            foreach (KernelPath path in KernelTestSupport.SupportedPaths())
+            foreach (GemmKernel kernel in KernelTestSupport.GemmKernels())
                 foreach (Product op in new[] { Product.NT, Product.TN, Product.NN })
                     foreach (var (m, n, k) in shapes)
-                        yield return new TestCaseData(path, op, m, n, k).SetName($"Gemm_{op}_{path}_{m}x{n}x{k}");
+                        yield return new TestCaseData(kernel, op, m, n, k).SetName($"Gemm_{op}_{kernel}_{m}x{n}x{k}");
         }
 
         [TestCaseSource(nameof(Products))]
@@ -38,7 +38,7 @@ namespace EmbeddedMlp.Tests.Kernels
             var rng = new Random(1234 + (int)op);
             float[] a = KernelTestSupport.Random(rng, Max * Max), b = KernelTestSupport.Random(rng, Max * Max);
             float[] c0 = KernelTestSupport.Random(rng, Max * Max);
-            var paths = new List<KernelPath>(KernelTestSupport.SupportedPaths());
+            var kernels = new List<GemmKernel>(KernelTestSupport.GemmKernels());
             var failures = new List<string>();
             var expected = new double[Max * Max];
             var magnitude = new double[Max * Max];
@@ -50,32 +50,32 @@ namespace EmbeddedMlp.Tests.Kernels
                         {
                             int mn = m * n;
                             GemmReference.Compute(op, a, b, accumulate ? c0 : null, m, n, k, expected, magnitude);
-                            foreach (KernelPath path in paths)
+                            foreach (GemmKernel kernel in kernels)
                             {
                                 // Overwrite: C starts as garbage that must not leak into the result; nor may the
                                 // product write past m×n.
                                 for (int i = 0; i < actual.Length; i++) actual[i] = accumulate && i < mn ? c0[i] : float.NaN;
-                                using (new KernelTestSupport.PathScope(path))
+                                using (new KernelTestSupport.GemmKernelScope(kernel))
                                     GemmReference.Run(op, a, b, actual, m, n, k, accumulate);
-                                string? f = KernelTestSupport.Compare(actual, expected, magnitude, mn, k, $"{op} {path} {m}×{n}×{k} accumulate={accumulate}");
+                                string? f = KernelTestSupport.Compare(actual, expected, magnitude, mn, k, $"{op} {kernel} {m}×{n}×{k} accumulate={accumulate}");
                                 if (f == null)
                                     for (int i = mn; i < actual.Length; i++)
-                                        if (!float.IsNaN(actual[i])) { f = $"{op} {path} {m}×{n}×{k}: wrote C[{i}] past m×n"; break; }
+                                        if (!float.IsNaN(actual[i])) { f = $"{op} {kernel} {m}×{n}×{k}: wrote C[{i}] past m×n"; break; }
                                 if (f != null) failures.Add(f);
                             }
                         }
-            Assert.That(paths, Is.Not.Empty);
+            Assert.That(kernels, Is.Not.Empty);
             Assert.That(failures, Is.Empty);
         }
 
         [TestCaseSource(nameof(LargeShapes))]
-        public void LargeOddShapesMatchReference(KernelPath path, Product op, int m, int n, int k)
+        public void LargeOddShapesMatchReference(GemmKernel kernel, Product op, int m, int n, int k)
         {
             var rng = new Random(m * 31 + n * 7 + k);
             float[] a = KernelTestSupport.Random(rng, m * k), b = KernelTestSupport.Random(rng, k * n), c0 = KernelTestSupport.Random(rng, m * n);
             var expected = new double[m * n];
             var magnitude = new double[m * n];
-            using (new KernelTestSupport.PathScope(path))
+            using (new KernelTestSupport.GemmKernelScope(kernel))
             {
                 foreach (bool accumulate in new[] { false, true })
                 {

@@ -8,6 +8,15 @@ namespace EmbeddedMlp.Tests.Kernels
     /// <summary>The three products, by name.</summary>
     public enum Product { NT, TN, NN }
 
+    /// <summary>A kernel path and, for the scalar path, which micro-kernel tile it runs.</summary>
+    public readonly struct GemmKernel
+    {
+        public GemmKernel(KernelPath path, bool depthBlocked) { Path = path; DepthBlocked = depthBlocked; }
+        public KernelPath Path { get; }
+        public bool DepthBlocked { get; }
+        public override string ToString() => DepthBlocked ? Path + "Depth4" : Path.ToString();
+    }
+
     /// <summary>Kernel paths available in this process, a scope that selects one, and random matrices.</summary>
     internal static class KernelTestSupport
     {
@@ -15,6 +24,34 @@ namespace EmbeddedMlp.Tests.Kernels
         {
             foreach (KernelPath p in (KernelPath[])Enum.GetValues(typeof(KernelPath)))
                 if (KernelDispatch.IsSupported(p)) yield return p;
+        }
+
+        /// <summary>
+        /// The matrix-product kernels to test: every supported path, plus the scalar path with the depth-blocked tile
+        /// that Mono runs (<see cref="MicroKernelScalar.DepthBlocked"/>).
+        /// </summary>
+        public static IEnumerable<GemmKernel> GemmKernels()
+        {
+            foreach (KernelPath p in SupportedPaths()) yield return new GemmKernel(p, false);
+            yield return new GemmKernel(KernelPath.Scalar, true);
+        }
+
+        /// <summary>Selects a <see cref="GemmKernel"/> until disposed.</summary>
+        public readonly struct GemmKernelScope : IDisposable
+        {
+            private readonly PathScope _path;
+            private readonly bool _depthBlocked;
+            public GemmKernelScope(GemmKernel kernel)
+            {
+                _path = new PathScope(kernel.Path);
+                _depthBlocked = MicroKernelScalar.DepthBlocked;
+                MicroKernelScalar.DepthBlocked = kernel.DepthBlocked;
+            }
+            public void Dispose()
+            {
+                MicroKernelScalar.DepthBlocked = _depthBlocked;
+                _path.Dispose();
+            }
         }
 
         /// <summary>Sets <see cref="KernelDispatch.Active"/> until disposed.</summary>
