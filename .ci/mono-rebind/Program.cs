@@ -8,19 +8,22 @@ using Mono.Cecil;
 namespace EmbeddedMlp.MonoRebind
 {
     /// <summary>
-    /// Rewrites a library's references to base-class-library methods so that their <c>ref readonly</c> / <c>in</c>
-    /// markers match what a given corlib declares. Roslyn encodes those as <c>modreq(InAttribute)</c> in the signature,
-    /// and a call binds only when the caller's signature and the callee's agree. A corlib compiled by mcs (Debian's and
+    /// Rewrites a library's calls into the base class library so that their <c>ref readonly</c> / <c>in</c> markers
+    /// match what a given corlib declares. Roslyn encodes those as <c>modreq(InAttribute)</c> in the signature, and a
+    /// call binds only when the caller's signature and the callee's agree. A corlib compiled by mcs (Debian's and
     /// Ubuntu's Mono packages) declares <c>ReadOnlySpan&lt;T&gt;.this[int]</c> and its kin without the modifier, so
-    /// MessagePack's calls to them throw <see cref="MissingMethodException"/> there. For each method reference into an
-    /// external assembly, the tool finds the method in the given framework assemblies (same type, name and signature
-    /// once the modifiers are ignored) and drops the <c>modreq(InAttribute)</c> positions that the definition lacks.
-    /// Against a corlib that has the modifiers it changes nothing. The output is no longer strong-name signed (Mono
-    /// and Unity do not verify strong-name signatures).
+    /// MessagePack's calls to them throw <see cref="MissingMethodException"/> there. For each method that an
+    /// instruction of the library calls or loads, declared in another assembly, the tool finds the method in the given
+    /// framework assemblies (same type, name and signature once the modifiers are ignored) and drops the
+    /// <c>modreq(InAttribute)</c> positions that the definition lacks (on the return type and parameters, through
+    /// by-reference and pointer types). Against a corlib that has the modifiers it changes nothing. The output is no
+    /// longer strong-name signed (Mono and Unity do not verify strong-name signatures).
     ///
     ///   MonoRebind INPUT.dll OUTPUT.dll FRAMEWORK.dll [FRAMEWORK.dll ...]
     ///
-    /// Exit codes: 0 written (the count of rebound references is printed), 2 bad arguments or unreadable input.
+    /// OUTPUT may be INPUT (rewritten in place) and is replaced only once the new file is complete; its folder is
+    /// created if missing. Exit codes: 0 written (the count of rebound references is printed), 2 bad arguments or an
+    /// input that cannot be read as an assembly (one line "error: …" on stderr).
     /// </summary>
     public static class Program
     {
@@ -35,13 +38,30 @@ namespace EmbeddedMlp.MonoRebind
             }
             foreach (string path in args.Where((_, i) => i != 1))
                 if (!File.Exists(path)) { Console.Error.WriteLine($"error: {path}: file not found"); return 2; }
+            try
+            {
+                Console.WriteLine(Rebind(args[0], args[1], args.Skip(2)));
+                return 0;
+            }
+            catch (Exception e) when (e is BadImageFormatException || e is IOException || e is UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        }
 
+        private static string Rebind(string inputPath, string outputPath, IEnumerable<string> frameworkPaths)
+        {
             var frameworkTypes = new Dictionary<string, TypeDefinition>(StringComparer.Ordinal);
-            foreach (string path in args.Skip(2))
-                foreach (TypeDefinition t in ModuleDefinition.ReadModule(path).GetTypes())
+            foreach (string path in frameworkPaths)
+            {
+                using ModuleDefinition framework = Read(path, m => ModuleDefinition.ReadModule(path, m));
+                foreach (TypeDefinition t in framework.GetTypes())
                     frameworkTypes.TryAdd(t.FullName, t);
+            }
 
-            using var input = AssemblyDefinition.ReadAssembly(args[0], new ReaderParameters { ReadingMode = ReadingMode.Immediate });
+            // Read into memory (OUTPUT may be INPUT), write to a temporary file, then replace OUTPUT.
+            using AssemblyDefinition input = Read(inputPath, m => AssemblyDefinition.ReadAssembly(inputPath, m));
             int rebound = 0;
             var names = new SortedSet<string>(StringComparer.Ordinal);
             foreach (MethodReference method in CalledMethods(input.MainModule))
@@ -59,10 +79,33 @@ namespace EmbeddedMlp.MonoRebind
                 }
                 if (changed) { rebound++; names.Add(type.FullName + "::" + method.Name); }
             }
-            input.Write(args[1]);
-            Console.WriteLine($"{Path.GetFileName(args[0])}: {rebound} method references rebound to the framework's signatures" +
-                              (names.Count > 0 ? " (" + string.Join(", ", names) + ")" : ""));
-            return 0;
+            string fullOutput = Path.GetFullPath(outputPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(fullOutput)!);
+            string temporary = fullOutput + ".rebind-tmp";
+            try
+            {
+                input.Write(temporary);
+                File.Move(temporary, fullOutput, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+            return $"{Path.GetFileName(inputPath)}: {rebound} method references rebound to the framework's signatures" +
+                   (names.Count > 0 ? " (" + string.Join(", ", names) + ")" : "");
+        }
+
+        /// <summary>Reads a module fully into memory; a file that is not an assembly is reported by its path.</summary>
+        private static T Read<T>(string path, Func<ReaderParameters, T> read)
+        {
+            try
+            {
+                return read(new ReaderParameters { ReadingMode = ReadingMode.Immediate, InMemory = true });
+            }
+            catch (BadImageFormatException e)
+            {
+                throw new BadImageFormatException($"{path}: not a .NET assembly ({e.Message})", e);
+            }
         }
 
         /// <summary>Every distinct method reference that an instruction of the module uses (generic instances unwrapped).</summary>
@@ -132,11 +175,21 @@ namespace EmbeddedMlp.MonoRebind
             }
         }
 
+        /// <summary>Whether <see cref="StripIn"/> would remove a modifier: the same type positions it walks.</summary>
         private static bool HasIn(TypeReference t)
         {
-            for (; t is TypeSpecification spec; t = spec.ElementType)
-                if (t is RequiredModifierType r && r.ModifierType.FullName == InAttribute) return true;
-            return false;
+            while (true)
+            {
+                switch (t)
+                {
+                    case RequiredModifierType r when r.ModifierType.FullName == InAttribute: return true;
+                    case RequiredModifierType r: t = r.ElementType; break;
+                    case OptionalModifierType o: t = o.ElementType; break;
+                    case ByReferenceType b: t = b.ElementType; break;
+                    case PointerType p: t = p.ElementType; break;
+                    default: return false;
+                }
+            }
         }
 
         private static TypeReference StripIn(TypeReference t)

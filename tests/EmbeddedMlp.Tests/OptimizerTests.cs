@@ -32,7 +32,8 @@ namespace EmbeddedMlp.Tests
         public void DoubleSquareRootOfAFloatRoundsToTheFloatSquareRoot()
         {
             // The netstandard2.1 build computes Adam's √v as (float)Math.Sqrt(v) (ScalarMath.Sqrt: faster on Mono); it must
-            // equal the correctly rounded float square root, so both builds give identical parameters.
+            // equal the correctly rounded float square root, so both builds give identical parameters. This checks that
+            // fact here; the netstandard branch of ScalarMath itself runs in the Mono smoke test (.ci/mono-smoke).
             var rng = new Random(11);
             var bits = new byte[4];
             int checkedCount = 0;

@@ -124,9 +124,11 @@ namespace EmbeddedMlp.MonoSmoke
 
         /// <summary>
         /// Times a plain 4-way unrolled scalar dot product of 256 floats (the runtime's scalar speed, ns per flop) and
-        /// one training step of 32-64-64-4 (relu, softmax, Adam) at batch 32 (µs), interleaved over 21 rounds so that
+        /// one training step of 32-64-64-4 (relu, softmax, Adam) at batch 32 (µs), interleaved over 201 rounds so that
         /// both see the same machine load, and keeps the minimum of each: on a shared machine other processes only
-        /// ever add time, so the minimum is the stable estimate of the code's own cost.
+        /// ever add time, so the minimum is the stable estimate of the code's own cost. Rounds are short (2 steps, 4,000
+        /// loop repetitions: 0.4–1.2 ms on either runtime) because this machine's speed changes within milliseconds;
+        /// a longer round rarely runs entirely in a fast period, which penalised the slower runtime's steps.
         /// </summary>
         private static void MeasureInterleaved(out double loopNsPerFlop, out double stepMicroseconds)
         {
@@ -140,13 +142,16 @@ namespace EmbeddedMlp.MonoSmoke
             var y = new int[32];
             for (int i = 0; i < x.Length; i++) x[i] = rng.NextFloat();
             for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(4);
-            for (int i = 0; i < 100; i++) trainer.Step(x, y);
+            // Half a second of steps first: CoreCLR promotes the non-kernel code (tier 0 → tier 1) in the background
+            // after a delay, and the measured step must be the fully optimised one.
+            var warmUp = Stopwatch.StartNew();
+            while (warmUp.ElapsedMilliseconds < 500) trainer.Step(x, y);
 
-            const int reps = 4000, steps = 20;
+            const int reps = 4000, steps = 2;
             loopNsPerFlop = double.MaxValue;
             stepMicroseconds = double.MaxValue;
             float sink = 0;
-            for (int round = -2; round < 21; round++)
+            for (int round = -20; round < 201; round++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 sink += PlainLoop(a, b, reps);

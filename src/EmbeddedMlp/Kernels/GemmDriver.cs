@@ -12,8 +12,8 @@ namespace EmbeddedMlp.Kernels
     /// of NR floats, zero-padded) so that it stays in L1 while every MR-row tile of C is run against it. Tiles with
     /// fewer than MR rows run in place (the micro-kernels touch only their valid rows); tiles with fewer than NR
     /// columns run into a scratch tile. The epilogue runs once per finished column strip of a row block. Each C
-    /// element is summed in one fixed order (depth blocks in order, p ascending within a block), whatever the
-    /// thread count.
+    /// element is summed in one fixed order (depth blocks in order, and within a block the micro-kernel's order:
+    /// p ascending, or four depths at a time for Mono's scalar tile), whatever the thread count.
     /// </summary>
     [SkipLocalsInit]
     internal static unsafe class GemmDriver
