@@ -124,7 +124,10 @@ namespace EmbeddedMlp.Kernels
                 case KernelPath.Vector128: MicroKernel128.DotNT(a, b, c, n, m, n, k, accumulate); break;
 #endif
                 case KernelPath.PortableVector: MicroKernelVector.DotNT(a, b, c, n, m, n, k, accumulate); break;
-                default: MicroKernelScalar.DotNT(a, b, c, n, m, n, k, accumulate); break;
+                default:
+                    if (MicroKernelScalar.DepthBlocked) MicroKernelScalar.DotNTDepth4(a, b, c, n, m, n, k, accumulate);
+                    else MicroKernelScalar.DotNT(a, b, c, n, m, n, k, accumulate);
+                    break;
             }
         }
 

@@ -43,10 +43,11 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>
-        /// Whether <see cref="GemmDriver"/> runs <see cref="TileDepth4"/> instead of <see cref="Tile"/>: true on Mono,
-        /// whose JIT keeps float locals in memory (each accumulator update is a load and a store, chained through
-        /// store-to-load forwarding) but keeps the temporaries of one expression in registers. CoreCLR, which keeps all
-        /// twelve in registers, runs <see cref="Tile"/> 1.1–1.3× faster. Tests set it to cover both.
+        /// Whether the products run <see cref="TileDepth4"/> and <see cref="DotNTDepth4"/> instead of <see cref="Tile"/>
+        /// and <see cref="DotNT"/>: true on Mono, whose JIT keeps float locals in memory (each accumulator update is a
+        /// load and a store, chained through store-to-load forwarding) but keeps the temporaries of one expression in
+        /// registers. CoreCLR, which keeps all twelve in registers, runs <see cref="Tile"/> 1.1–1.3× faster. Tests set
+        /// it to cover both.
         /// </summary>
         internal static bool DepthBlocked = Type.GetType("Mono.Runtime") != null;
 
@@ -115,6 +116,54 @@ namespace EmbeddedMlp.Kernels
             }
             c1[0] = s10; c1[1] = s11; c1[2] = s12; c1[3] = s13;
             c0[0] = s00; c0[1] = s01; c0[2] = s02; c0[3] = s03;
+        }
+
+        /// <summary>
+        /// <see cref="DotNT"/> for Mono's JIT (selected with <see cref="DepthBlocked"/>; batch-1 and batch-2 products, so
+        /// inference of one agent): four depths per accumulator update in one expression, addresses as byte pointers
+        /// with constant offsets, as in <see cref="TileDepth4"/>.
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
+        public static void DotNTDepth4(float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
+        {
+            long rowBytes = (long)k * sizeof(float);
+            int k4 = k & ~3;
+            for (int i = 0; i < m; i++)
+            {
+                byte* ai = (byte*)(a + (long)i * k);
+                float* ci = c + i * ldc;
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                {
+                    byte* y0 = (byte*)(b + (long)j * k), y1 = y0 + rowBytes, y2 = y1 + rowBytes, y3 = y2 + rowBytes;
+                    byte* x = ai;
+                    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                    for (int p = 0; p < k4; p += 4, x += 16, y0 += 16, y1 += 16, y2 += 16, y3 += 16)
+                    {
+                        d0 += *(float*)(x) * *(float*)(y0) + *(float*)(x + 4) * *(float*)(y0 + 4) + *(float*)(x + 8) * *(float*)(y0 + 8) + *(float*)(x + 12) * *(float*)(y0 + 12);
+                        d1 += *(float*)(x) * *(float*)(y1) + *(float*)(x + 4) * *(float*)(y1 + 4) + *(float*)(x + 8) * *(float*)(y1 + 8) + *(float*)(x + 12) * *(float*)(y1 + 12);
+                        d2 += *(float*)(x) * *(float*)(y2) + *(float*)(x + 4) * *(float*)(y2 + 4) + *(float*)(x + 8) * *(float*)(y2 + 8) + *(float*)(x + 12) * *(float*)(y2 + 12);
+                        d3 += *(float*)(x) * *(float*)(y3) + *(float*)(x + 4) * *(float*)(y3 + 4) + *(float*)(x + 8) * *(float*)(y3 + 8) + *(float*)(x + 12) * *(float*)(y3 + 12);
+                    }
+                    for (int p = k4; p < k; p++, x += 4, y0 += 4, y1 += 4, y2 += 4, y3 += 4)
+                    {
+                        d0 += *(float*)x * *(float*)y0; d1 += *(float*)x * *(float*)y1;
+                        d2 += *(float*)x * *(float*)y2; d3 += *(float*)x * *(float*)y3;
+                    }
+                    if (accumulate) { ci[j] += d0; ci[j + 1] += d1; ci[j + 2] += d2; ci[j + 3] += d3; }
+                    else { ci[j] = d0; ci[j + 1] = d1; ci[j + 2] = d2; ci[j + 3] = d3; }
+                }
+                for (; j < n; j++)
+                {
+                    byte* y0 = (byte*)(b + (long)j * k);
+                    byte* x = ai;
+                    float d0 = 0;
+                    int p = 0;
+                    for (; p < k4; p += 4, x += 16, y0 += 16) d0 += *(float*)(x) * *(float*)(y0) + *(float*)(x + 4) * *(float*)(y0 + 4) + *(float*)(x + 8) * *(float*)(y0 + 8) + *(float*)(x + 12) * *(float*)(y0 + 12);
+                    for (; p < k; p++, x += 4, y0 += 4) d0 += *(float*)x * *(float*)y0;
+                    ci[j] = accumulate ? ci[j] + d0 : d0;
+                }
+            }
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ by dot products, four rows of B at a time (few rows of A).</summary>
