@@ -47,6 +47,49 @@ namespace EmbeddedMlp.Tests
         }
 
         [Test]
+        public void ForwardBackwardApplyAndTheLosses()
+        {
+            Mlp m = Model();
+            var t = new Trainer(m, new TrainerOptions { MaxBatch = 32, ClipNorm = 1f });
+            var rng = new Random(4);
+            float[] x = TestData.Uniform(rng, 32 * 32), y = new float[32 * 4], g = new float[32 * 4], dx = new float[32 * 32];
+            float[] adv = TestData.Uniform(rng, 32), old = TestData.Uniform(rng, 32, -2, -0.1), values = TestData.Uniform(rng, 32), vg = new float[32];
+            var actions = new int[32];
+            for (int i = 0; i < actions.Length; i++) actions[i] = i % 4;
+            AssertNoAllocation(() =>
+            {
+                t.Forward(x, y);
+                Losses.SoftmaxCrossEntropy(y, actions, adv, g);
+                t.BackwardFromLogits(g, dx);
+                PolicyLosses.CategoricalPpo(y, actions, adv, old, 0.2f, 0.01f, g);
+                t.Backward(g);
+                t.ApplyGradients();
+                t.ZeroGradients();
+            });
+            float[] gauss = TestData.Uniform(rng, 16 * 4), act = TestData.Uniform(rng, 16 * 2), gg = new float[16 * 4], lp = new float[16];
+            AssertNoAllocation(() =>
+            {
+                Losses.MeanSquaredError(y, g, default, dx.AsSpan(0, y.Length));
+                Losses.Huber(y, actions, adv, 1f, default, g);
+                PolicyLosses.CategoricalPolicyGradient(y, actions, adv, 0.01f, g);
+                PolicyLosses.CategoricalLogProbability(y, actions, vg);
+                PolicyLosses.GaussianLogProbability(gauss, act, lp);
+                PolicyLosses.GaussianPolicyGradient(gauss, act, adv.AsSpan(0, 16), 0.01f, gg);
+                PolicyLosses.GaussianPpo(gauss, act, adv.AsSpan(0, 16), old.AsSpan(0, 16), 0.2f, 0.01f, gg);
+                PolicyLosses.ValueLoss(values, adv, old, 0.2f, vg);
+                Losses.Softmax(g, y, 4);
+            });
+        }
+
+        [Test]
+        public void TargetNetworkUpdates()
+        {
+            Mlp online = Model(), target = online.Clone();
+            AssertNoAllocation(() => target.CopyParametersFrom(online));
+            AssertNoAllocation(() => target.SoftUpdateFrom(online, 0.005f));
+        }
+
+        [Test]
         public void PredictBatchOneAndFullBatch()
         {
             Mlp m = Model();

@@ -10,7 +10,7 @@ namespace EmbeddedMlp.Tests
     {
         private static Mlp Classifier() => new Mlp(3, new[] { new LayerSpec(4, Activation.Relu), new LayerSpec(2, Activation.Softmax) }, 0);
 
-        private static void ExpectArgument(TestDelegate call, string param, params string[] fragments)
+        internal static void ExpectArgument(TestDelegate call, string param, params string[] fragments)
         {
             var e = Assert.Throws(Is.InstanceOf<ArgumentException>(), call) as ArgumentException;
             Assert.That(e!.ParamName, Is.EqualTo(param));

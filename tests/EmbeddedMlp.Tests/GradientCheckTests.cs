@@ -93,7 +93,7 @@ namespace EmbeddedMlp.Tests
             return best;
         }
 
-        private static double MaxAbs(double[] a)
+        internal static double MaxAbs(double[] a)
         {
             double m = 0;
             foreach (double v in a) m = Math.Max(m, Math.Abs(v));

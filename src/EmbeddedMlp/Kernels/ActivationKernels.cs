@@ -5,55 +5,14 @@ using System.Runtime.InteropServices;
 namespace EmbeddedMlp.Kernels
 {
     /// <summary>
-    /// Element-wise activations in place, and their backward passes written in terms of the activation's
-    /// <em>output</em> y = f(z), so a layer need only keep its outputs: relu'(z) = [y &gt; 0],
-    /// tanh'(z) = 1 − y², sigmoid'(z) = y(1 − y).
+    /// Element-wise activations in place (tanh and sigmoid; the rectifiers run inline in the products' epilogue), and
+    /// every activation's backward pass written in terms of its <em>output</em> y = f(z), so a layer need only keep
+    /// its outputs: relu'(z) = [y &gt; 0], tanh'(z) = 1 − y², sigmoid'(z) = y(1 − y).
     /// </summary>
-    public static unsafe class ActivationKernels
+    internal static unsafe class ActivationKernels
     {
         /// <summary>Slope of leaky relu for negative inputs (PyTorch's default).</summary>
         public const float LeakySlope = 0.01f;
-
-        /// <summary>x = max(0, x). NaN stays NaN.</summary>
-        public static void Relu(Span<float> x)
-        {
-            fixed (float* p = &MemoryMarshal.GetReference(x))
-            {
-                int n = x.Length, i = 0;
-                if (KernelDispatch.UseVector)
-                {
-                    int w = Vector<float>.Count;
-                    for (; i <= n - w; i += w)
-                    {
-                        var v = *(Vector<float>*)(p + i);
-                        // Zero where v <= 0; NaN compares false, so it is kept.
-                        var zero = Vector.LessThanOrEqual(v, Vector<float>.Zero);
-                        *(Vector<float>*)(p + i) = Vector.ConditionalSelect(zero, Vector<float>.Zero, v);
-                    }
-                }
-                for (; i < n; i++) { float v = p[i]; p[i] = v <= 0f ? 0f : v; }
-            }
-        }
-
-        /// <summary>x = x &gt; 0 ? x : 0.01·x.</summary>
-        public static void LeakyRelu(Span<float> x)
-        {
-            fixed (float* p = &MemoryMarshal.GetReference(x))
-            {
-                int n = x.Length, i = 0;
-                if (KernelDispatch.UseVector)
-                {
-                    int w = Vector<float>.Count;
-                    var slope = new Vector<float>(LeakySlope);
-                    for (; i <= n - w; i += w)
-                    {
-                        var v = *(Vector<float>*)(p + i);
-                        *(Vector<float>*)(p + i) = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * slope);
-                    }
-                }
-                for (; i < n; i++) { float v = p[i]; p[i] = v > 0f ? v : v * LeakySlope; }
-            }
-        }
 
         /// <summary>x = tanh(x): eight at a time on the <see cref="KernelPath.Vector256"/> path, else <c>MathF.Tanh</c>.</summary>
         public static void Tanh(Span<float> x)

@@ -5,29 +5,20 @@ using System.Numerics;
 namespace EmbeddedMlp.Kernels
 {
     /// <summary>
-    /// What a matrix product does to a finished block of C while it is still in L1: forward c = f(c + bias[j]),
-    /// or input-gradient c ⊙= f'(z) given y = f(z) (same shape as C, row stride <see cref="Ldy"/>).
+    /// What a forward product does to a finished block of C while it is still in L1: c = f(c + bias[j]).
     /// </summary>
     internal unsafe struct Epilogue
     {
         public float* Bias;          // [n] or null
-        public float* Y;             // derivative only: [m, n] with row stride Ldy, or null
-        public long Ldy;
         public FusedActivation Activation;
-
-        public bool IsNone => Bias == null && (Activation == FusedActivation.Identity);
 
         public static Epilogue Forward(float* bias, FusedActivation activation) =>
             new Epilogue { Bias = bias, Activation = activation };
 
-        public static Epilogue Derivative(float* y, long ldy, FusedActivation activation) =>
-            new Epilogue { Y = activation == FusedActivation.Identity ? null : y, Ldy = ldy, Activation = activation };
-
-        /// <summary>Applies the epilogue to the rows×cols block at c (row stride ldc) whose top-left is C[row0, col0].</summary>
+        /// <summary>Applies the epilogue to the rows×cols block at c (row stride ldc) whose left column is C[·, col0].</summary>
         [MethodImpl(KernelHints.Optimize)]
-        public void Apply(float* c, long ldc, int rows, int cols, int row0, int col0)
+        public void Apply(float* c, long ldc, int rows, int cols, int col0)
         {
-            if (Y != null) { ApplyDerivative(c, ldc, rows, cols, Y + row0 * Ldy + col0); return; }
             if (Bias == null && Activation == FusedActivation.Identity) return;
             float* bias = Bias == null ? null : Bias + col0;
             if (Activation == FusedActivation.Tanh || Activation == FusedActivation.Sigmoid)
@@ -74,37 +65,6 @@ namespace EmbeddedMlp.Kernels
             if (KernelDispatch.UseVector)
                 for (; j <= cols - w; j += w) *(Vector<float>*)(cr + j) += *(Vector<float>*)(bias + j);
             for (; j < cols; j++) cr[j] += bias[j];
-        }
-
-        [MethodImpl(KernelHints.Optimize)]
-        private void ApplyDerivative(float* c, long ldc, int rows, int cols, float* y)
-        {
-            if (Activation == FusedActivation.Relu || Activation == FusedActivation.LeakyRelu)
-            {
-                bool leaky = Activation == FusedActivation.LeakyRelu;
-                float negative = ActivationKernels.LeakySlope;
-                int w = Vector<float>.Count, jv = KernelDispatch.UseVector ? cols - cols % w : 0;
-                var vNeg = new Vector<float>(negative);
-                for (int r = 0; r < rows; r++)
-                {
-                    float* d = c + r * ldc, yr = y + r * Ldy;
-                    int j = 0;
-                    for (; j < jv; j += w)
-                    {
-                        var dv = *(Vector<float>*)(d + j);
-                        *(Vector<float>*)(d + j) = Vector.ConditionalSelect(Vector.GreaterThan(*(Vector<float>*)(yr + j), Vector<float>.Zero), dv, leaky ? dv * vNeg : Vector<float>.Zero);
-                    }
-                    for (; j < cols; j++) d[j] = yr[j] > 0f ? d[j] : leaky ? d[j] * negative : 0f;
-                }
-                return;
-            }
-            for (int r = 0; r < rows; r++)
-            {
-                var d = new Span<float>(c + r * ldc, cols);
-                var yr = new ReadOnlySpan<float>(y + r * Ldy, cols);
-                if (Activation == FusedActivation.Tanh) ActivationKernels.TanhBackward(yr, d);
-                else ActivationKernels.SigmoidBackward(yr, d);
-            }
         }
     }
 }

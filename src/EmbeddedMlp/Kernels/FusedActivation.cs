@@ -1,20 +1,20 @@
 namespace EmbeddedMlp.Kernels
 {
     /// <summary>
-    /// An element-wise function a matrix product applies to its output block while it is hot in L1 (its epilogue).
-    /// Forward products apply f after adding the bias; input-gradient products multiply by f'(z) given y = f(z).
+    /// An element-wise function a forward product applies to its output block while it is hot in L1 (its epilogue),
+    /// after adding the bias. The backward passes are <see cref="ActivationKernels"/>' <c>…Backward</c> methods.
     /// </summary>
-    public enum FusedActivation
+    internal enum FusedActivation
     {
-        /// <summary>f(z) = z; f' = 1.</summary>
+        /// <summary>f(z) = z.</summary>
         Identity = 0,
-        /// <summary>f(z) = max(0, z) (NaN kept); f'(z) = [y &gt; 0].</summary>
+        /// <summary>f(z) = max(0, z) (NaN kept).</summary>
         Relu = 1,
-        /// <summary>f(z) = z &gt; 0 ? z : 0.01·z; f'(z) = y &gt; 0 ? 1 : 0.01.</summary>
+        /// <summary>f(z) = z &gt; 0 ? z : 0.01·z.</summary>
         LeakyRelu = 2,
-        /// <summary>f(z) = tanh z; f'(z) = 1 − y².</summary>
+        /// <summary>f(z) = tanh z.</summary>
         Tanh = 3,
-        /// <summary>f(z) = 1 / (1 + e^−z); f'(z) = y(1 − y).</summary>
+        /// <summary>f(z) = 1 / (1 + e^−z).</summary>
         Sigmoid = 4,
     }
 }

@@ -9,16 +9,15 @@ namespace EmbeddedMlp.Kernels
     /// <list type="bullet">
     /// <item><see cref="NT(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>: C[m,n] (+)= A[m,k]·B[n,k]ᵀ — forward, Z = A·Wᵀ.</item>
     /// <item><see cref="TN"/>: C[m,n] (+)= A[k,m]ᵀ·B[k,n] — weight gradient, ∇W = Δᵀ·A.</item>
-    /// <item><see cref="NN(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>: C[m,n] (+)= A[m,k]·B[k,n] — input gradient, Δ_prev = Δ·W.</item>
+    /// <item><see cref="NN"/>: C[m,n] (+)= A[m,k]·B[k,n] — input gradient, Δ_prev = Δ·W.</item>
     /// </list>
     /// With <c>accumulate</c> false C is overwritten. The path is <see cref="KernelDispatch.Active"/>: a packed,
     /// register-blocked micro-kernel (6×16 floats of C in ymm registers on AVX2), a dot-product kernel for NT with
-    /// one or two rows (matrix-vector), and fused epilogues (bias + activation forward, activation derivative
-    /// backward). Each output element is summed in a fixed order, so results are run-to-run deterministic for a
+    /// one or two rows (matrix-vector), and a fused forward epilogue (bias + activation). Each output element is summed in a fixed order, so results are run-to-run deterministic for a
     /// given path (and any <see cref="KernelDispatch.MaxDegreeOfParallelism"/>). NaN and ±Inf propagate as IEEE
     /// arithmetic dictates (no skipping of zero operands).
     /// </summary>
-    public static unsafe class Gemm
+    internal static unsafe class Gemm
     {
         /// <summary>
         /// Whether NT runs as dot products (no packing) rather than through the packed driver: always for one or two
@@ -61,7 +60,7 @@ namespace EmbeddedMlp.Kernels
                 if (UseDot(path, m, n, k))
                 {
                     DotNT(path, pa, pb, pc, m, n, k, accumulate);
-                    epilogue.Apply(pc, n, m, n, 0, 0);
+                    epilogue.Apply(pc, n, m, n, 0);
                 }
                 else
                 {
@@ -86,31 +85,19 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>C[m,n] (+)= A[m,k]·B[k,n].</summary>
-        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate) =>
-            NN(a, b, c, m, n, k, accumulate, ReadOnlySpan<float>.Empty, FusedActivation.Identity);
-
-        /// <summary>
-        /// C[m,n] = ((accumulate ? C : 0) + A[m,k]·B[k,n]) ⊙ f'(z), given y = f(z) [m,n] (row-major, same shape
-        /// as C): the input gradient of a dense layer with the previous layer's activation derivative fused.
-        /// <paramref name="y"/> may be empty when <paramref name="derivative"/> is <see cref="FusedActivation.Identity"/>.
-        /// </summary>
-        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate,
-            ReadOnlySpan<float> y, FusedActivation derivative)
+        /// <summary>C[m,n] (+)= A[m,k]·B[k,n] — the input gradient of a dense layer, dx = dz·W.</summary>
+        public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
             Guard.AtLeast(a.Length, (long)m * k, nameof(a), m, k);
             Guard.AtLeast(b.Length, (long)k * n, nameof(b), k, n);
             Guard.AtLeast(c.Length, (long)m * n, nameof(c), m, n);
-            CheckActivation(derivative);
-            if (derivative != FusedActivation.Identity) Guard.AtLeast(y.Length, (long)m * n, nameof(y), m, n);
             if (m == 0 || n == 0) return;
             fixed (float* pa = &MemoryMarshal.GetReference(a))
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
-            fixed (float* py = &MemoryMarshal.GetReference(y))
             {
-                GemmDriver.Run(KernelDispatch.Active, pa, k, 1, pb, n, 1, pc, n, m, n, k, accumulate, Epilogue.Derivative(py, n, derivative));
+                GemmDriver.Run(KernelDispatch.Active, pa, k, 1, pb, n, 1, pc, n, m, n, k, accumulate, default);
             }
         }
 

@@ -55,7 +55,7 @@ namespace EmbeddedMlp.Kernels
             {
                 if (!accumulate)
                     for (int i = 0; i < m; i++) new Span<float>(c + i * ldc, n).Clear();
-                epilogue.Apply(c, ldc, m, n, 0, 0);
+                epilogue.Apply(c, ldc, m, n, 0);
                 return;
             }
             int nr = NROf(path);
@@ -177,7 +177,7 @@ namespace EmbeddedMlp.Kernels
                                     }
                                 }
                                 // The panel's column strip of this row block is final and still in L1.
-                                if (last) epilogue.Apply(c + ic * ldc + jc, ldc, mcRows, cols, ic, jc);
+                                if (last) epilogue.Apply(c + ic * ldc + jc, ldc, mcRows, cols, jc);
                             }
                         }
                     }

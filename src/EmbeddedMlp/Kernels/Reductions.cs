@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace EmbeddedMlp.Kernels
 {
     /// <summary>Reductions and element-wise helpers over flat spans.</summary>
-    public static unsafe class Reductions
+    internal static unsafe class Reductions
     {
         /// <summary>dst[j] (+)= Σ_r x[r, j] over a rows×cols row-major matrix (the bias gradient).</summary>
         [MethodImpl(KernelHints.Optimize)]
@@ -87,6 +87,29 @@ namespace EmbeddedMlp.Kernels
                     for (; i <= n - w; i += w) *(Vector<float>*)(p + i) *= vs;
                 }
                 for (; i < n; i++) p[i] *= s;
+            }
+        }
+
+        /// <summary>
+        /// dst = τ·src + (1 − τ)·dst, element by element (Polyak averaging), computed as dst·(1 − τ) + src·τ with no fused
+        /// multiply-add on every path, so every path gives the same bits.
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
+        public static void Blend(Span<float> dst, ReadOnlySpan<float> src, float tau)
+        {
+            Guard.AtLeast(src.Length, dst.Length, nameof(src), 1, dst.Length);
+            float keep = 1f - tau;
+            fixed (float* pd = &MemoryMarshal.GetReference(dst))
+            fixed (float* ps = &MemoryMarshal.GetReference(src))
+            {
+                int n = dst.Length, i = 0;
+                if (KernelDispatch.UseVector)
+                {
+                    int w = Vector<float>.Count;
+                    Vector<float> vKeep = new Vector<float>(keep), vTau = new Vector<float>(tau);
+                    for (; i <= n - w; i += w) *(Vector<float>*)(pd + i) = *(Vector<float>*)(pd + i) * vKeep + *(Vector<float>*)(ps + i) * vTau;
+                }
+                for (; i < n; i++) pd[i] = pd[i] * keep + ps[i] * tau;
             }
         }
 

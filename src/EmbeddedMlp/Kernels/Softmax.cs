@@ -1,14 +1,19 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Kernels
 {
-    /// <summary>Row-wise softmax and the softmax-cross-entropy pieces, numerically stable (max subtracted).</summary>
-    public static class Softmax
+    /// <summary>
+    /// Row-wise softmax, forward and backward side by side: the one softmax of the runtime (the output layer's forward,
+    /// and through it every loss on probabilities). Numerically stable (the row's maximum is subtracted).
+    /// </summary>
+    internal static class Softmax
     {
         /// <summary>
-        /// In place, each of <paramref name="rows"/> rows of width <paramref name="cols"/> becomes softmax(row).
-        /// Returns nothing; a row containing NaN or +Inf yields NaN probabilities (reported as a non-finite loss).
+        /// In place, each of <paramref name="rows"/> rows of width <paramref name="cols"/> becomes softmax(row):
+        /// p_j = e^(x_j − max) / Σ_k e^(x_k − max). A row containing NaN or +Inf yields NaN probabilities.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Rows(Span<float> x, int rows, int cols)
         {
             Guard.Dimensions(rows, cols, 0);
@@ -27,6 +32,27 @@ namespace EmbeddedMlp.Kernels
                 }
                 float inv = 1f / sum;
                 for (int j = 0; j < row.Length; j++) row[j] *= inv;
+            }
+        }
+
+        /// <summary>
+        /// Backward through the softmax Jacobian, in place: given p = softmax(z) and d = ∂L/∂p, each row becomes
+        /// ∂L/∂z_j = p_j·(d_j − Σ_k d_k·p_k) (the dot product summed in double, in index order).
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
+        public static void RowsBackward(ReadOnlySpan<float> p, Span<float> d, int rows, int cols)
+        {
+            Guard.Dimensions(rows, cols, 0);
+            Guard.AtLeast(p.Length, (long)rows * cols, nameof(p), rows, cols);
+            Guard.AtLeast(d.Length, (long)rows * cols, nameof(d), rows, cols);
+            Span<float> probabilities = SpanAccess.View(p);
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> pr = probabilities.Slice(r * cols, cols), dr = d.Slice(r * cols, cols);
+                double dot = 0;
+                for (int j = 0; j < cols; j++) dot += (double)dr[j] * pr[j];
+                float s = (float)dot;
+                for (int j = 0; j < cols; j++) dr[j] = pr[j] * (dr[j] - s);
             }
         }
     }

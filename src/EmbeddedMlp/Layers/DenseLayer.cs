@@ -4,44 +4,42 @@ using EmbeddedMlp.Kernels;
 namespace EmbeddedMlp.Layers
 {
     /// <summary>
-    /// One dense layer, forward and backward side by side. Shapes (rows = samples):
-    /// x [rows, fanIn], W [units, fanIn], b [units], y [rows, units].
+    /// One dense layer, forward and backward side by side; the layer owns its activation in both directions. Shapes
+    /// (rows = samples): x [rows, fanIn], W [units, fanIn], b [units], z = x·Wᵀ + b and y = f(z) [rows, units].
     /// </summary>
     internal static class DenseLayer
     {
-        /// <summary>y = f(x·Wᵀ + b): one product with bias and element-wise activation fused into its epilogue.</summary>
+        /// <summary>
+        /// y = f(x·Wᵀ + b): one product with the bias and an element-wise activation fused into its epilogue; softmax
+        /// runs row-wise on the finished product.
+        /// </summary>
         public static void Forward(in LayerLayout layer, ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             int units = layer.Units, fanIn = layer.FanIn;
             ReadOnlySpan<float> w = parameters.Slice(layer.WeightOffset, layer.WeightCount);
             ReadOnlySpan<float> b = layer.HasBias ? parameters.Slice(layer.BiasOffset, units) : ReadOnlySpan<float>.Empty;
-            if (layer.Activation == Activation.Softmax)
-            {
-                Gemm.NT(x, w, y, rows, units, fanIn, false, b, FusedActivation.Identity);
-                Softmax.Rows(y, rows, units);
-            }
-            else
-            {
-                Gemm.NT(x, w, y, rows, units, fanIn, false, b, ActivationFunction.Fused(layer.Activation));
-            }
+            Gemm.NT(x, w, y, rows, units, fanIn, false, b, ActivationFunction.Fused(layer.Activation));
+            if (layer.Activation == Activation.Softmax) Softmax.Rows(y, rows, units);
         }
 
         /// <summary>
-        /// Given dz = ∂L/∂z [rows, units] (the activation's derivative already applied), writes
-        /// ∇W = dzᵀ·x, ∇b = Σ_rows dz and, unless <paramref name="dx"/> is empty (first layer),
-        /// dx = (dz·W) ⊙ f'(z_prev), where x = f(z_prev) is the previous layer's output and
-        /// <paramref name="inputActivation"/> its activation (fused into the product's epilogue).
+        /// Given <paramref name="dy"/> = ∂L/∂y [rows, units] and the forward pass's x and y: turns dy into
+        /// dz = ∂L/∂z in place (through the activation, unless <paramref name="dyIsPreActivation"/>: a loss that
+        /// already gave ∂L/∂z, such as softmax cross-entropy's p − y), then adds (or with <paramref name="accumulate"/>
+        /// false, writes) ∇W = dzᵀ·x and ∇b = Σ_rows dz into <paramref name="gradients"/> and, unless
+        /// <paramref name="dx"/> is empty, writes dx = ∂L/∂x = dz·W [rows, fanIn].
         /// </summary>
         public static void Backward(in LayerLayout layer, ReadOnlySpan<float> parameters, Span<float> gradients,
-            ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dx, int rows, Activation inputActivation)
+            ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx, int rows, bool accumulate, bool dyIsPreActivation)
         {
             int units = layer.Units, fanIn = layer.FanIn;
-            Gemm.TN(dz, x, gradients.Slice(layer.WeightOffset, layer.WeightCount), units, fanIn, rows, accumulate: false);
+            if (!dyIsPreActivation) ActivationFunction.Backward(layer.Activation, y, dy, rows, units);
+            ReadOnlySpan<float> dz = dy.Slice(0, rows * units);
+            Gemm.TN(dz, x, gradients.Slice(layer.WeightOffset, layer.WeightCount), units, fanIn, rows, accumulate);
             if (layer.HasBias)
-                Reductions.SumColumns(dz, rows, units, gradients.Slice(layer.BiasOffset, units), accumulate: false);
+                Reductions.SumColumns(dz, rows, units, gradients.Slice(layer.BiasOffset, units), accumulate);
             if (!dx.IsEmpty)
-                Gemm.NN(dz, parameters.Slice(layer.WeightOffset, layer.WeightCount), dx, rows, fanIn, units, accumulate: false,
-                    x, ActivationFunction.Fused(inputActivation));
+                Gemm.NN(dz, parameters.Slice(layer.WeightOffset, layer.WeightCount), dx, rows, fanIn, units, accumulate: false);
         }
     }
 }

@@ -27,7 +27,9 @@ namespace EmbeddedMlp
         /// <param name="inputs">Input width, at least 1.</param>
         /// <param name="layers">Layers from input to output; at least one; softmax only on the last.</param>
         /// <param name="seed">Seed of the weight initialisation.</param>
-        public Mlp(int inputs, IReadOnlyList<LayerSpec> layers, ulong seed)
+        public Mlp(int inputs, IReadOnlyList<LayerSpec> layers, ulong seed) : this(inputs, layers, seed, initialize: true) { }
+
+        private Mlp(int inputs, IReadOnlyList<LayerSpec> layers, ulong seed, bool initialize)
         {
             if (inputs < 1)
                 throw new ArgumentOutOfRangeException(nameof(inputs), inputs, $"inputs: expected at least 1, found {inputs}.");
@@ -63,7 +65,7 @@ namespace EmbeddedMlp
             Layers = new ReadOnlyCollection<LayerSpec>(_specs);
             _parameters = new float[offset];
             _workspaces = new ForwardWorkspacePool(maxWidth);
-            Initialize(seed);
+            if (initialize) Initialize(seed);
         }
 
         /// <summary>Input width.</summary>
@@ -119,6 +121,52 @@ namespace EmbeddedMlp
                 LayerLayout l = _layouts[i];
                 WeightInitializer.Fill(_parameters.AsSpan(l.WeightOffset, l.WeightCount), _specs[i].Init, l.Activation, l.FanIn, l.Units, ref rng);
                 if (l.HasBias) _parameters.AsSpan(l.BiasOffset, l.Units).Clear();
+            }
+        }
+
+        /// <summary>
+        /// Copies every parameter of <paramref name="source"/> into this model (a hard target-network update). Both must
+        /// have the same shape: input width, and per layer units, activation and bias. Allocates nothing.
+        /// </summary>
+        public void CopyParametersFrom(Mlp source)
+        {
+            CheckSameShape(source, nameof(source));
+            source._parameters.AsSpan().CopyTo(_parameters);
+        }
+
+        /// <summary>
+        /// Polyak averaging (a soft target-network update): θ ← τ·θ_source + (1 − τ)·θ for every parameter, with
+        /// τ in [0, 1] (τ = 1 copies, τ = 0 keeps). Same shape required, as for <see cref="CopyParametersFrom"/>.
+        /// Allocates nothing.
+        /// </summary>
+        public void SoftUpdateFrom(Mlp source, float tau)
+        {
+            if (!(tau >= 0f && tau <= 1f))
+                throw new ArgumentOutOfRangeException(nameof(tau), tau, $"tau: expected a value in [0, 1], found {tau}.");
+            CheckSameShape(source, nameof(source));
+            Kernels.Reductions.Blend(_parameters, source._parameters, tau);
+        }
+
+        /// <summary>A new model with the same layers and a copy of the parameters (e.g. a target network).</summary>
+        public Mlp Clone()
+        {
+            var copy = new Mlp(InputCount, _specs, 0, initialize: false);
+            _parameters.AsSpan().CopyTo(copy._parameters);
+            return copy;
+        }
+
+        private void CheckSameShape(Mlp? other, string name)
+        {
+            if (other is null) throw new ArgumentNullException(name);
+            if (other.InputCount != InputCount)
+                throw new ArgumentException($"{name}: expected a model with {InputCount} inputs, found {other.InputCount}.", name);
+            if (other.LayerCount != LayerCount)
+                throw new ArgumentException($"{name}: expected a model with {LayerCount} layers, found {other.LayerCount}.", name);
+            for (int i = 0; i < _specs.Length; i++)
+            {
+                LayerSpec a = _specs[i], b = other._specs[i];
+                if (a.Units != b.Units || a.Activation != b.Activation || a.HasBias != b.HasBias)
+                    throw new ArgumentException($"{name}: expected layer {i} to be {a}, found {b}.", name);
             }
         }
 

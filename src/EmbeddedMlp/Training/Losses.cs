@@ -4,81 +4,109 @@ using EmbeddedMlp.Kernels;
 namespace EmbeddedMlp.Training
 {
     /// <summary>
-    /// Loss values and their gradients with respect to the last layer's pre-activation z, with PyTorch's reductions.
-    /// Optional per-sample weights w_i (empty = all ones) scale each sample's term: loss = (1/N)·Σ_i w_i·ℓ_i, i.e.
-    /// <c>(w * loss_fn(..., reduction='none')).mean()</c> — the form policy-gradient and advantage weighting use.
+    /// Supervised losses as span functions: each returns the loss (PyTorch's <c>loss.item()</c>, summed in double) and
+    /// writes the gradient of exactly that loss for <see cref="Trainer.Backward"/> or
+    /// <see cref="Trainer.BackwardFromLogits"/>. Rows are samples, row-major. Optional per-sample weights w_i (empty =
+    /// all ones) scale each sample's term, loss = (1/N)·Σ_i w_i·ℓ_i — <c>(w * loss_fn(..., reduction='none')).mean()</c>.
+    /// Nothing is allocated; every length is checked, and a mismatch throws an <see cref="ArgumentException"/> naming the
+    /// argument, what was expected and what was found. The math of each is in docs/backprop.md.
     /// </summary>
-    internal static class Losses
+    public static class Losses
     {
         /// <summary>
-        /// Softmax cross-entropy with class-index targets: ℓ_i = logsumexp(z_i) − z_i[y_i]. Overwrites
-        /// <paramref name="logits"/> with the probabilities and writes dz = w_i·(p − onehot(y_i)) / N.
+        /// Softmax cross-entropy with class-index targets (<c>nn.CrossEntropyLoss</c>), from the probabilities a softmax
+        /// last layer outputs: ℓ_i = −ln p_i[y_i] (p clamped below at the smallest positive float, so ℓ_i ≤ 103.3).
+        /// Writes ∂loss/∂z = w_i·(p_i − onehot(y_i))/N with respect to the <b>logits</b> — the fused gradient, which skips
+        /// the softmax Jacobian: pass it to <see cref="Trainer.BackwardFromLogits"/>.
         /// </summary>
-        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<int> classTargets,
-            ReadOnlySpan<float> sampleWeights, Span<float> dz)
+        /// <param name="probabilities">[N, C] softmax outputs.</param>
+        /// <param name="classTargets">[N] class indices in 0..C−1; N ≥ 1.</param>
+        /// <param name="sampleWeights">[N] weights, or empty for all ones.</param>
+        /// <param name="logitGradients">[N, C] receives ∂loss/∂logits.</param>
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> classTargets,
+            ReadOnlySpan<float> sampleWeights, Span<float> logitGradients)
         {
+            int rows = LossShapes.Rows(classTargets.Length, nameof(classTargets));
+            int cols = LossShapes.Width(probabilities.Length, rows, nameof(probabilities), nameof(classTargets));
+            LossShapes.Exactly(logitGradients.Length, rows * cols, nameof(logitGradients), rows, cols);
+            LossShapes.Weights(sampleWeights.Length, rows);
             Span<int> classes = SpanAccess.View(classTargets);
-            Span<float> weights = SpanAccess.View(sampleWeights);
+            Span<float> p = SpanAccess.View(probabilities), weights = SpanAccess.View(sampleWeights);
+            LossShapes.Classes(classes, cols, nameof(classTargets));
             double total = 0;
             float invN = 1f / rows;
             for (int r = 0; r < rows; r++)
             {
-                Span<float> z = logits.Slice(r * cols, cols);
-                Span<float> d = dz.Slice(r * cols, cols);
-                int y = classes[r];
-                float zy = z[y];
-                double lse = SoftmaxRow(z);
+                int o = r * cols, y = classes[r];
                 float w = weights.IsEmpty ? 1f : weights[r];
-                total += w * (lse - zy);
+                total += w * -Math.Log(Math.Max(p[o + y], float.Epsilon));
                 float scale = w * invN;
-                for (int j = 0; j < cols; j++) d[j] = z[j] * scale;
-                d[y] -= scale;
+                for (int j = 0; j < cols; j++) logitGradients[o + j] = p[o + j] * scale;
+                logitGradients[o + y] -= scale;
             }
-            return total / rows;
+            return (float)(total / rows);
         }
 
         /// <summary>
-        /// Softmax cross-entropy with probability-row targets: ℓ_i = −Σ_j y_ij·log softmax(z_i)_j. Overwrites
-        /// <paramref name="logits"/> with the probabilities and writes dz = w_i·(p·Σ_j y_ij − y_i) / N
-        /// (= w_i·(p − y_i)/N for rows that sum to 1, as PyTorch computes).
+        /// Softmax cross-entropy with probability-row targets: ℓ_i = −Σ_j t_ij·ln p_ij (terms with t_ij = 0 skipped; p
+        /// clamped below at the smallest positive float). Writes ∂loss/∂logits = w_i·(p_i·Σ_j t_ij − t_i)/N
+        /// (= w_i·(p − t)/N for rows that sum to 1, as PyTorch computes): pass it to
+        /// <see cref="Trainer.BackwardFromLogits"/>.
         /// </summary>
-        public static double SoftmaxCrossEntropy(Span<float> logits, int rows, int cols, ReadOnlySpan<float> targetRows,
-            ReadOnlySpan<float> sampleWeights, Span<float> dz)
+        /// <param name="probabilities">[N, C] softmax outputs.</param>
+        /// <param name="targets">[N, C] target distributions.</param>
+        /// <param name="classes">C, the width of a row.</param>
+        /// <param name="sampleWeights">[N] weights, or empty for all ones.</param>
+        /// <param name="logitGradients">[N, C] receives ∂loss/∂logits.</param>
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, int classes,
+            ReadOnlySpan<float> sampleWeights, Span<float> logitGradients)
         {
-            Span<float> targets = SpanAccess.View(targetRows), weights = SpanAccess.View(sampleWeights);
+            if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, $"classes: expected at least 1, found {classes}.");
+            int rows = LossShapes.Rows(probabilities.Length, classes, nameof(probabilities));
+            LossShapes.Exactly(targets.Length, rows * classes, nameof(targets), rows, classes);
+            LossShapes.Exactly(logitGradients.Length, rows * classes, nameof(logitGradients), rows, classes);
+            LossShapes.Weights(sampleWeights.Length, rows);
+            Span<float> p = SpanAccess.View(probabilities), t = SpanAccess.View(targets), weights = SpanAccess.View(sampleWeights);
             double total = 0;
             float invN = 1f / rows;
             for (int r = 0; r < rows; r++)
             {
-                Span<float> z = logits.Slice(r * cols, cols);
-                Span<float> d = dz.Slice(r * cols, cols);
-                Span<float> t = targets.Slice(r * cols, cols);
-                // log softmax_j = z_j − lse: take it from the logits before they are overwritten.
-                double lse = LogSumExp(z), loss = 0, mass = 0;
-                for (int j = 0; j < cols; j++)
+                int o = r * classes;
+                double loss = 0, mass = 0;
+                for (int j = 0; j < classes; j++)
                 {
-                    if (t[j] != 0f) loss -= t[j] * (z[j] - lse);
-                    mass += t[j];
+                    if (t[o + j] != 0f) loss -= t[o + j] * Math.Log(Math.Max(p[o + j], float.Epsilon));
+                    mass += t[o + j];
                 }
-                SoftmaxRow(z);
                 float w = weights.IsEmpty ? 1f : weights[r];
                 total += w * loss;
                 float scale = w * invN, m = (float)mass;
-                for (int j = 0; j < cols; j++) d[j] = (z[j] * m - t[j]) * scale;
+                for (int j = 0; j < classes; j++) logitGradients[o + j] = (p[o + j] * m - t[o + j]) * scale;
             }
-            return total / rows;
+            return (float)(total / rows);
         }
 
         /// <summary>
-        /// Mean squared error over all elements (<c>nn.MSELoss()</c>): loss = Σ_i w_i·Σ_j (y_ij − t_ij)² / (N·C);
-        /// writes ∂loss/∂y = 2·w_i·(y − t) / (N·C). The caller applies the activation derivative.
+        /// Mean squared error over all elements (<c>nn.MSELoss()</c>): loss = Σ_i w_i·Σ_j (y_ij − t_ij)² / (N·C). Writes
+        /// ∂loss/∂y = 2·w_i·(y − t)/(N·C) with respect to the <b>outputs</b>: pass it to <see cref="Trainer.Backward"/>,
+        /// which goes through the last layer's activation.
         /// </summary>
-        public static double MeanSquaredError(Span<float> outputs, ReadOnlySpan<float> targetRows, ReadOnlySpan<float> sampleWeights,
-            int rows, int cols, Span<float> dy)
+        /// <param name="outputs">[N, C] network outputs.</param>
+        /// <param name="targets">[N, C] targets.</param>
+        /// <param name="sampleWeights">[N] weights (their count gives N), or empty for all ones.</param>
+        /// <param name="outputGradients">[N, C] receives ∂loss/∂outputs.</param>
+        public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights,
+            Span<float> outputGradients)
         {
-            Span<float> targets = SpanAccess.View(targetRows), weights = SpanAccess.View(sampleWeights);
+            int n = outputs.Length;
+            if (n == 0) throw new ArgumentException("outputs: expected at least one value, found none.", nameof(outputs));
+            LossShapes.Exactly(targets.Length, n, nameof(targets), 1, n);
+            LossShapes.Exactly(outputGradients.Length, n, nameof(outputGradients), 1, n);
+            int rows = sampleWeights.IsEmpty ? 1 : sampleWeights.Length;
+            int cols = sampleWeights.IsEmpty ? n : LossShapes.Width(n, rows, nameof(outputs), nameof(sampleWeights));
+            Span<float> y = SpanAccess.View(outputs), t = SpanAccess.View(targets), weights = SpanAccess.View(sampleWeights);
             double total = 0;
-            float scale2 = 2f / ((float)rows * cols);
+            float scale2 = 2f / n;
             for (int r = 0; r < rows; r++)
             {
                 float w = weights.IsEmpty ? 1f : weights[r];
@@ -87,44 +115,71 @@ namespace EmbeddedMlp.Training
                 float s = w * scale2;
                 for (int j = 0; j < cols; j++)
                 {
-                    float e = outputs[o + j] - targets[o + j];
+                    float e = y[o + j] - t[o + j];
                     rowSum += (double)e * e;
-                    dy[o + j] = s * e;
+                    outputGradients[o + j] = s * e;
                 }
                 total += w * rowSum;
             }
-            return total / ((double)rows * cols);
+            return (float)(total / n);
         }
 
-        /// <summary>Overwrites z with softmax(z); returns logsumexp(z) computed before.</summary>
-        private static double SoftmaxRow(Span<float> z)
+        /// <summary>
+        /// Huber loss (<c>nn.HuberLoss(delta=δ)</c>, mean over the N selected values) on one output per row — DQN's
+        /// Q(s, a) of the action taken: with e_i = y_i[a_i] − t_i, ℓ_i = ½e² where |e| &lt; δ, else δ·(|e| − ½δ).
+        /// Writes ∂loss/∂y: w_i·clamp(e_i, −δ, δ)/N at [i, a_i], 0 elsewhere; pass it to <see cref="Trainer.Backward"/>.
+        /// <c>nn.SmoothL1Loss(beta=β)</c> is this loss with δ = β divided by β (the same for δ = β = 1, SB3's DQN loss).
+        /// </summary>
+        /// <param name="outputs">[N, A] network outputs (Q-values).</param>
+        /// <param name="selected">[N] column selected in each row (the action taken), 0..A−1; N ≥ 1.</param>
+        /// <param name="targets">[N] targets of the selected values.</param>
+        /// <param name="delta">δ &gt; 0, where the loss turns from quadratic to linear.</param>
+        /// <param name="sampleWeights">[N] weights (e.g. prioritized replay's importance weights), or empty for all ones.</param>
+        /// <param name="outputGradients">[N, A] receives ∂loss/∂outputs.</param>
+        public static float Huber(ReadOnlySpan<float> outputs, ReadOnlySpan<int> selected, ReadOnlySpan<float> targets, float delta,
+            ReadOnlySpan<float> sampleWeights, Span<float> outputGradients)
         {
-            float max = Max(z);
-            float sum = 0f;
-            for (int j = 0; j < z.Length; j++)
+            if (!(delta > 0f) || float.IsInfinity(delta))
+                throw new ArgumentOutOfRangeException(nameof(delta), delta, $"delta: expected a finite value > 0, found {delta}.");
+            int rows = LossShapes.Rows(selected.Length, nameof(selected));
+            int cols = LossShapes.Width(outputs.Length, rows, nameof(outputs), nameof(selected));
+            LossShapes.Exactly(targets.Length, rows, nameof(targets), 1, rows);
+            LossShapes.Exactly(outputGradients.Length, rows * cols, nameof(outputGradients), rows, cols);
+            LossShapes.Weights(sampleWeights.Length, rows);
+            Span<int> columns = SpanAccess.View(selected);
+            Span<float> y = SpanAccess.View(outputs), t = SpanAccess.View(targets), weights = SpanAccess.View(sampleWeights);
+            LossShapes.Classes(columns, cols, nameof(selected));
+            outputGradients.Clear();
+            double total = 0;
+            for (int r = 0; r < rows; r++)
             {
-                float e = MathF.Exp(z[j] - max);
-                z[j] = e;
-                sum += e;
+                float e = y[r * cols + columns[r]] - t[r];
+                float w = weights.IsEmpty ? 1f : weights[r];
+                double a = Math.Abs((double)e);
+                total += w * (a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta));
+                float g = e < -delta ? -delta : e > delta ? delta : e; // NaN stays NaN
+                outputGradients[r * cols + columns[r]] = w * g / rows;
             }
-            float inv = 1f / sum;
-            for (int j = 0; j < z.Length; j++) z[j] *= inv;
-            return max + Math.Log(sum);
+            return (float)(total / rows);
         }
 
-        private static double LogSumExp(Span<float> z)
+        /// <summary>
+        /// Row-wise softmax, p_ij = e^(z_ij − max_i) / Σ_k e^(z_ik − max_i): the probabilities of a network whose last
+        /// layer outputs logits (identity activation), for the categorical losses of <see cref="PolicyLosses"/> and
+        /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>.
+        /// Their gradients are with respect to the logits, which for such a network are its outputs: pass them to
+        /// <see cref="Trainer.Backward"/>.
+        /// </summary>
+        /// <param name="logits">[N, C].</param>
+        /// <param name="probabilities">[N, C] receives the probabilities (it may be the same memory as the logits).</param>
+        /// <param name="classes">C, the width of a row.</param>
+        public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities, int classes)
         {
-            float max = Max(z);
-            double sum = 0;
-            for (int j = 0; j < z.Length; j++) sum += Math.Exp(z[j] - max);
-            return max + Math.Log(sum);
-        }
-
-        private static float Max(Span<float> z)
-        {
-            float max = float.NegativeInfinity;
-            for (int j = 0; j < z.Length; j++) if (z[j] > max || float.IsNaN(z[j])) max = z[j];
-            return max;
+            if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, $"classes: expected at least 1, found {classes}.");
+            int rows = LossShapes.Rows(logits.Length, classes, nameof(logits));
+            LossShapes.Exactly(probabilities.Length, rows * classes, nameof(probabilities), rows, classes);
+            logits.CopyTo(probabilities);
+            Kernels.Softmax.Rows(probabilities, rows, classes);
         }
     }
 }

@@ -9,9 +9,11 @@ namespace EmbeddedMlp.Training
         SkippedNonFiniteLoss = 1,
         /// <summary>A gradient was NaN or infinite: nothing was changed.</summary>
         SkippedNonFiniteGradient = 2,
+        /// <summary><see cref="Trainer.ApplyGradients"/> found no gradients (no backward pass since the last zeroing): nothing was changed.</summary>
+        SkippedNoGradients = 3,
     }
 
-    /// <summary>Outcome of <see cref="Trainer.Step(System.ReadOnlySpan{float}, System.ReadOnlySpan{int}, System.ReadOnlySpan{float})"/>.</summary>
+    /// <summary>Outcome of <see cref="Trainer.Step(System.ReadOnlySpan{float}, System.ReadOnlySpan{int}, System.ReadOnlySpan{float})"/> and <see cref="Trainer.ApplyGradients"/>.</summary>
     public readonly struct StepResult
     {
         internal StepResult(float loss, float gradientNorm, StepStatus status)
@@ -21,7 +23,7 @@ namespace EmbeddedMlp.Training
             Status = status;
         }
 
-        /// <summary>The batch loss before the update (what PyTorch's <c>loss.item()</c> reports).</summary>
+        /// <summary>The batch loss before the update (what PyTorch's <c>loss.item()</c> reports); NaN from <see cref="Trainer.ApplyGradients"/>, which does not know the loss.</summary>
         public float Loss { get; }
         /// <summary>Global L2 norm of the gradient before clipping (NaN if not computed).</summary>
         public float GradientNorm { get; }

@@ -5,10 +5,16 @@ using EmbeddedMlp.Layers;
 namespace EmbeddedMlp.Training
 {
     /// <summary>
-    /// Trains an <see cref="Mlp"/> in place: one <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float})"/>
-    /// is forward + loss + backward + clipping + optimizer update on a batch of 1..<see cref="MaxBatch"/> rows, and
-    /// allocates nothing (every buffer is sized at construction). The loss follows the last layer: softmax ⇒
-    /// softmax cross-entropy, anything else ⇒ mean squared error.
+    /// Trains an <see cref="Mlp"/> in place, on batches of 1..<see cref="MaxBatch"/> rows, allocating nothing (every
+    /// buffer is sized at construction). Two ways, one code path:
+    /// <list type="bullet">
+    /// <item>With any loss, as in PyTorch: <see cref="Forward"/> (keeps what the backward pass needs) → the caller's loss
+    /// gives ∂L/∂outputs (<see cref="Losses"/>, <see cref="PolicyLosses"/> or its own) → <see cref="Backward"/> (adds
+    /// ∂L/∂θ to the gradient arena, optionally writes ∂L/∂inputs) → <see cref="ApplyGradients"/> (non-finite guard,
+    /// clipping, optimizer, zeroing).</item>
+    /// <item>With a built-in loss, in one call: <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float})"/>.
+    /// The loss follows the last layer: softmax ⇒ softmax cross-entropy, anything else ⇒ mean squared error.</item>
+    /// </list>
     /// <para>A trainer is not thread-safe: use it from one thread at a time, and do not call the model's
     /// <see cref="Mlp.Predict"/> from other threads while a step runs (the step writes the weights).</para>
     /// </summary>
@@ -16,9 +22,13 @@ namespace EmbeddedMlp.Training
     {
         private readonly Mlp _model;
         private readonly float[] _gradients;
-        private readonly float[] _activations;   // per layer: [MaxBatch, units], offsets in _activationOffsets
+        private bool _hasGradients;                // a backward pass ran since the last zeroing; if not, the next one writes instead of adding
+        private bool _arenaClear;                  // the arena's memory is all zeros (false: it may hold values logically zeroed)
+        private readonly float[] _inputs;          // the public Forward's inputs, [MaxBatch, InputCount]
+        private readonly float[] _activations;     // per layer: [MaxBatch, units], offsets in _activationOffsets
         private readonly int[] _activationOffsets;
-        private readonly float[] _deltaA, _deltaB; // ping-pong ∂L/∂z buffers, [MaxBatch, MaxWidth]
+        private readonly float[] _deltaA, _deltaB; // ping-pong ∂L/∂y → ∂L/∂z buffers, [MaxBatch, MaxWidth]
+        private int _forwardRows;                  // rows of the public Forward whose state Backward may use; 0 = none
         private readonly Optimizer _optimizer;
         private float _learningRate;
         private float _clipNorm;
@@ -33,6 +43,7 @@ namespace EmbeddedMlp.Training
             _clipNorm = options.ClipNorm;
             _learningRate = options.Optimizer.LearningRate;
             _gradients = new float[model.ParameterCount];
+            _arenaClear = true; // no gradients yet
             _activationOffsets = new int[model.LayerCount];
             long total = 0;
             for (int l = 0; l < model.LayerCount; l++)
@@ -40,9 +51,10 @@ namespace EmbeddedMlp.Training
                 _activationOffsets[l] = (int)total;
                 total += (long)MaxBatch * model.Layouts[l].Units;
             }
-            if (total > int.MaxValue || (long)MaxBatch * model.MaxWidth > int.MaxValue)
+            if (total > int.MaxValue || (long)MaxBatch * Math.Max(model.MaxWidth, model.InputCount) > int.MaxValue)
                 throw new ArgumentException($"options: MaxBatch {MaxBatch} makes workspaces larger than 2^31 floats for this model.", nameof(options));
             _activations = new float[total];
+            _inputs = new float[MaxBatch * model.InputCount];
             _deltaA = new float[MaxBatch * model.MaxWidth];
             _deltaB = new float[MaxBatch * model.MaxWidth];
             _optimizer = Optimizer.Create(options.Optimizer, model.ParameterCount);
@@ -97,35 +109,54 @@ namespace EmbeddedMlp.Training
             }
         }
 
-        /// <summary>Gradient arena of the last <c>ComputeGradients</c>/<c>Step</c>, same layout as <see cref="Mlp.Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients;
+        /// <summary>
+        /// The gradient arena, same layout as <see cref="Mlp.Parameters"/>: what <see cref="Backward"/> and
+        /// <see cref="BackwardFromLogits"/> have accumulated since the last <see cref="ApplyGradients"/> or
+        /// <see cref="ZeroGradients"/> (zero after those), or the gradient of the last <c>ComputeGradients</c>.
+        /// </summary>
+        public ReadOnlySpan<float> Gradients
+        {
+            get
+            {
+                if (!_hasGradients && !_arenaClear) { _gradients.AsSpan().Clear(); _arenaClear = true; }
+                return _gradients;
+            }
+        }
 
         internal Optimizer OptimizerState => _optimizer;
 
         /// <summary>
         /// One training step with class-index targets (softmax last layer only): <paramref name="inputs"/>
         /// [rows, InputCount], <paramref name="classTargets"/> [rows] in 0..OutputCount−1, optional
-        /// <paramref name="sampleWeights"/> [rows] (empty = all 1). Returns the loss before the update and whether the
+        /// <paramref name="sampleWeights"/> [rows] (empty = all 1). The same path as <see cref="Forward"/> →
+        /// <see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>
+        /// → <see cref="BackwardFromLogits"/> → <see cref="ApplyGradients"/>, with the same bits. Gradients accumulated
+        /// by <see cref="Backward"/> before the step are discarded. Returns the loss before the update and whether the
         /// update was applied (a non-finite loss or gradient leaves the weights untouched).
         /// </summary>
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, classTargets, sampleWeights);
-            return Update(loss);
+            return Apply(loss);
         }
 
         /// <summary>
         /// One training step with dense targets [rows, OutputCount]: probability rows for a softmax last layer
-        /// (cross-entropy), regression targets otherwise (mean squared error). Optional <paramref name="sampleWeights"/>
-        /// [rows]. Returns the loss before the update and whether the update was applied.
+        /// (cross-entropy, through <see cref="BackwardFromLogits"/>), regression targets otherwise (mean squared error,
+        /// through <see cref="Backward"/>). Optional <paramref name="sampleWeights"/> [rows]. The same path and bits as
+        /// Forward → the <see cref="Losses"/> function → backward → <see cref="ApplyGradients"/>; gradients accumulated
+        /// before the step are discarded. Returns the loss before the update and whether the update was applied.
         /// </summary>
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, targets, sampleWeights);
-            return Update(loss);
+            return Apply(loss);
         }
 
-        /// <summary>Forward + loss + backward with class-index targets, without updating: fills <see cref="Gradients"/>, returns the loss.</summary>
+        /// <summary>
+        /// Forward + loss + backward with class-index targets, without updating: <see cref="Gradients"/> becomes this
+        /// batch's gradient (earlier accumulation is discarded). Returns the loss.
+        /// </summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
@@ -133,42 +164,101 @@ namespace EmbeddedMlp.Training
                 throw new ArgumentException($"classTargets: class-index targets need a softmax last layer, found {_model.OutputActivation.ToName()}; pass target rows instead.", nameof(classTargets));
             if (classTargets.Length != rows)
                 throw new ArgumentException($"classTargets: expected {rows} class indices (one per input row), found {classTargets.Length}.", nameof(classTargets));
-            int classes = _model.OutputCount;
-            Span<int> labels = SpanAccess.View(classTargets);
-            for (int i = 0; i < rows; i++)
-                if ((uint)labels[i] >= (uint)classes)
-                    throw new ArgumentException($"classTargets[{i}]: expected a class index in 0..{classes - 1}, found {labels[i]}.", nameof(classTargets));
-
-            Span<float> logits = Forward(inputs, rows);
-            Span<float> dz = _deltaA.AsSpan(0, rows * classes);
-            double loss = Losses.SoftmaxCrossEntropy(logits, rows, classes, classTargets, sampleWeights, dz);
-            Backward(inputs, rows);
-            return (float)loss;
+            Span<float> probabilities = ForwardCore(inputs, rows);
+            Span<float> dz = _deltaA.AsSpan(0, rows * _model.OutputCount);
+            float loss = Losses.SoftmaxCrossEntropy(probabilities, classTargets, sampleWeights, dz);
+            ZeroGradients();
+            BackwardCore(inputs, rows, fromLogits: true, Span<float>.Empty);
+            return loss;
         }
 
-        /// <summary>Forward + loss + backward with dense targets, without updating: fills <see cref="Gradients"/>, returns the loss.</summary>
+        /// <summary>
+        /// Forward + loss + backward with dense targets, without updating: <see cref="Gradients"/> becomes this batch's
+        /// gradient (earlier accumulation is discarded). Returns the loss.
+        /// </summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
             int outputs = _model.OutputCount;
             if (targets.Length != (long)rows * outputs)
                 throw new ArgumentException($"targets: expected {rows}×{outputs} = {rows * outputs} floats (one row per input row), found {targets.Length}.", nameof(targets));
+            Span<float> y = ForwardCore(inputs, rows);
+            Span<float> dy = _deltaA.AsSpan(0, rows * outputs);
+            bool softmax = _model.OutputActivation == Activation.Softmax;
+            float loss = softmax
+                ? Losses.SoftmaxCrossEntropy(y, targets, outputs, sampleWeights, dy)
+                : Losses.MeanSquaredError(y, targets, sampleWeights, dy);
+            ZeroGradients();
+            BackwardCore(inputs, rows, fromLogits: softmax, Span<float>.Empty);
+            return loss;
+        }
 
-            Span<float> last = Forward(inputs, rows);
-            Span<float> dz = _deltaA.AsSpan(0, rows * outputs);
-            double loss;
-            Activation act = _model.OutputActivation;
-            if (act == Activation.Softmax)
-            {
-                loss = Losses.SoftmaxCrossEntropy(last, rows, outputs, targets, sampleWeights, dz);
-            }
-            else
-            {
-                loss = Losses.MeanSquaredError(last, targets, sampleWeights, rows, outputs, dz);
-                ActivationFunction.Backward(act, last, dz);
-            }
-            Backward(inputs, rows);
-            return (float)loss;
+        /// <summary>
+        /// Forward pass for 1..<see cref="MaxBatch"/> rows, keeping what <see cref="Backward"/> needs (a copy of the
+        /// inputs and every layer's outputs): <paramref name="outputs"/> [rows, OutputCount] receives the last layer's
+        /// activations (probabilities for a softmax layer). The kept state is valid until the next
+        /// <see cref="Forward"/>, <c>Step</c>, <c>ComputeGradients</c> or <see cref="ApplyGradients"/>.
+        /// </summary>
+        public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
+        {
+            int rows = CheckBatch(inputs, ReadOnlySpan<float>.Empty);
+            if (outputs.Length != (long)rows * _model.OutputCount)
+                throw new ArgumentException($"outputs: expected {rows}×{_model.OutputCount} = {(long)rows * _model.OutputCount} floats for {rows} input rows, found {outputs.Length}.", nameof(outputs));
+            Span<float> kept = _inputs.AsSpan(0, inputs.Length);
+            inputs.CopyTo(kept);
+            ForwardCore(kept, rows).CopyTo(outputs);
+            _forwardRows = rows;
+        }
+
+        /// <summary>
+        /// Given ∂L/∂outputs [rows, OutputCount] for the rows of the last <see cref="Forward"/>, <b>adds</b> ∂L/∂θ to the
+        /// gradient arena (it accumulates, like PyTorch's <c>.grad</c>, until <see cref="ApplyGradients"/> or
+        /// <see cref="ZeroGradients"/>) and, when <paramref name="inputGradients"/> is not empty, writes ∂L/∂inputs
+        /// [rows, InputCount] into it. The gradient goes through the last layer's activation (element-wise for tanh,
+        /// sigmoid and the rectifiers, the row-wise Jacobian for softmax); no normalisation is added: the caller's
+        /// gradient is the loss's. May be called more than once after one <see cref="Forward"/> (several losses).
+        /// </summary>
+        public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients = default) =>
+            BackwardChecked(outputGradients, inputGradients, fromLogits: false, nameof(outputGradients));
+
+        /// <summary>
+        /// As <see cref="Backward"/>, with ∂L/∂z of the last layer — the gradient with respect to its pre-activation
+        /// (the logits of a softmax layer) — so that the last activation's Jacobian is skipped: for losses that give
+        /// that gradient in closed form, such as softmax cross-entropy's w·(p − y)/N
+        /// (<see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>)
+        /// and the categorical <see cref="PolicyLosses"/>. For an identity last layer it is the same as <see cref="Backward"/>.
+        /// </summary>
+        public void BackwardFromLogits(ReadOnlySpan<float> logitGradients, Span<float> inputGradients = default) =>
+            BackwardChecked(logitGradients, inputGradients, fromLogits: true, nameof(logitGradients));
+
+        private void BackwardChecked(ReadOnlySpan<float> gradients, Span<float> inputGradients, bool fromLogits, string name)
+        {
+            int rows = _forwardRows;
+            if (rows == 0)
+                throw new InvalidOperationException($"{name}: expected a Forward first (none since the trainer was built or since the last Step, ComputeGradients or ApplyGradients).");
+            int outputs = _model.OutputCount, inputs = _model.InputCount;
+            if (gradients.Length != rows * outputs)
+                throw new ArgumentException($"{name}: expected {rows}×{outputs} = {rows * outputs} floats (the last Forward had {rows} rows), found {gradients.Length}.", name);
+            if (!inputGradients.IsEmpty && inputGradients.Length != rows * inputs)
+                throw new ArgumentException($"inputGradients: expected {rows}×{inputs} = {rows * inputs} floats or none, found {inputGradients.Length}.", nameof(inputGradients));
+            gradients.CopyTo(_deltaA);
+            BackwardCore(_inputs.AsSpan(0, rows * inputs), rows, fromLogits, inputGradients);
+        }
+
+        /// <summary>
+        /// Applies the accumulated gradients: the non-finite guard (a NaN or infinite gradient skips the update), global
+        /// norm clipping, the optimizer update at <see cref="LearningRate"/>, then zeroes the gradients (skipped or not).
+        /// The returned <see cref="StepResult.Loss"/> is NaN (the trainer does not know the caller's loss). Without any
+        /// backward pass since the last zeroing, nothing happens (<see cref="StepStatus.SkippedNoGradients"/>), as
+        /// <c>optimizer.step()</c> skips parameters without gradients.
+        /// </summary>
+        public StepResult ApplyGradients() => Apply(float.NaN, checkLoss: false);
+
+        /// <summary>Sets every accumulated gradient to zero (no work until the arena is next read or written).</summary>
+        public void ZeroGradients()
+        {
+            if (_hasGradients) _arenaClear = false;
+            _hasGradients = false;
         }
 
         private int CheckBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> sampleWeights)
@@ -184,53 +274,64 @@ namespace EmbeddedMlp.Training
         private Span<float> Activations(int layer, int rows) =>
             _activations.AsSpan(_activationOffsets[layer], rows * _model.Layouts[layer].Units);
 
-        /// <summary>Runs every layer, keeping each output; the last layer keeps its logits when it is softmax (the loss takes them).</summary>
-        private Span<float> Forward(ReadOnlySpan<float> inputs, int rows)
+        /// <summary>Runs every layer on <paramref name="rows"/> rows, keeping each layer's output; returns the last.</summary>
+        private Span<float> ForwardCore(ReadOnlySpan<float> inputs, int rows)
         {
+            _forwardRows = 0; // the kept state is this pass's; only the public Forward (which keeps the inputs) validates it
             LayerLayout[] layers = _model.Layouts;
             float[] parameters = _model.ParameterArray;
             ReadOnlySpan<float> x = inputs;
-            int last = layers.Length - 1;
-            for (int l = 0; l < last; l++)
+            Span<float> y = default;
+            for (int l = 0; l < layers.Length; l++)
             {
-                Span<float> y = Activations(l, rows);
+                y = Activations(l, rows);
                 DenseLayer.Forward(layers[l], parameters, x, y, rows);
                 x = y;
             }
-            Span<float> output = Activations(last, rows);
-            LayerLayout top = layers[last];
-            if (top.Activation == Activation.Softmax)
-                DenseLayer.Forward(new LayerLayout(top.FanIn, top.Units, Activation.Identity, top.WeightOffset, top.BiasOffset), parameters, x, output, rows);
-            else
-                DenseLayer.Forward(top, parameters, x, output, rows);
-            return output;
+            return y;
         }
 
-        /// <summary>From ∂L/∂z of the last layer (in _deltaA) down to the first layer: every layer's ∇W and ∇b.</summary>
-        private void Backward(ReadOnlySpan<float> inputs, int rows)
+        /// <summary>
+        /// From the gradient at the top (in _deltaA: ∂L/∂y, or ∂L/∂z when <paramref name="fromLogits"/>) down to the
+        /// first layer: every layer's ∇W and ∇b added to the arena (written instead when it holds no gradients), and
+        /// ∂L/∂inputs into <paramref name="inputGradients"/> unless it is empty.
+        /// </summary>
+        private void BackwardCore(ReadOnlySpan<float> inputs, int rows, bool fromLogits, Span<float> inputGradients)
         {
             LayerLayout[] layers = _model.Layouts;
             float[] parameters = _model.ParameterArray;
-            float[] dz = _deltaA, dx = _deltaB;
-            for (int l = layers.Length - 1; l >= 0; l--)
+            bool accumulate = _hasGradients;
+            _hasGradients = true;
+            _arenaClear = false;
+            float[] dy = _deltaA, dx = _deltaB;
+            int last = layers.Length - 1;
+            for (int l = last; l >= 0; l--)
             {
                 LayerLayout layer = layers[l];
                 ReadOnlySpan<float> x = l == 0 ? inputs : Activations(l - 1, rows);
-                ReadOnlySpan<float> dzl = dz.AsSpan(0, rows * layer.Units);
-                Span<float> dxl = l == 0 ? Span<float>.Empty : dx.AsSpan(0, rows * layer.FanIn);
-                DenseLayer.Backward(layer, parameters, _gradients, x, dzl, dxl, rows, l == 0 ? Activation.Identity : layers[l - 1].Activation);
-                if (l == 0) break;
-                float[] t = dz; dz = dx; dx = t;
+                Span<float> dxl = l == 0 ? inputGradients : dx.AsSpan(0, rows * layer.FanIn);
+                DenseLayer.Backward(layer, parameters, _gradients, x, Activations(l, rows), dy.AsSpan(0, rows * layer.Units), dxl, rows,
+                    accumulate, dyIsPreActivation: fromLogits && l == last);
+                float[] t = dy; dy = dx; dx = t;
             }
         }
 
-        private StepResult Update(float loss)
+        private StepResult Apply(float loss, bool checkLoss = true)
         {
-            if (!IsFinite(loss))
+            _forwardRows = 0;
+            if (checkLoss && !IsFinite(loss))
+            {
+                ZeroGradients();
                 return new StepResult(loss, float.NaN, StepStatus.SkippedNonFiniteLoss);
+            }
+            if (!_hasGradients)
+                return new StepResult(loss, float.NaN, StepStatus.SkippedNoGradients);
             double norm = Math.Sqrt(Reductions.SumOfSquares(_gradients));
             if (double.IsNaN(norm) || double.IsInfinity(norm))
+            {
+                ZeroGradients();
                 return new StepResult(loss, (float)norm, StepStatus.SkippedNonFiniteGradient);
+            }
             if (_clipNorm > 0f)
             {
                 // torch.nn.utils.clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied when below 1.
@@ -238,6 +339,7 @@ namespace EmbeddedMlp.Training
                 if (coef < 1.0) Reductions.Scale(_gradients, (float)coef);
             }
             _optimizer.Update(_model.Parameters, _gradients, _learningRate);
+            ZeroGradients();
             return new StepResult(loss, (float)norm, StepStatus.Applied);
         }
 

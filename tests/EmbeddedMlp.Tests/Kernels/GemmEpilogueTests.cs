@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using EmbeddedMlp.Kernels;
+using EmbeddedMlp.Layers;
 using NUnit.Framework;
 
 namespace EmbeddedMlp.Tests.Kernels
 {
     /// <summary>
-    /// The fused epilogues against a double-precision reference on every path: forward C = f((C|0) + bias + A·Bᵀ)
-    /// and input gradient C = ((C|0) + A·B) ⊙ f'(z) given y = f(z), over edge-tile shapes.
+    /// The fused forward epilogue against a double-precision reference on every path, C = f((C|0) + bias + A·Bᵀ), over
+    /// edge-tile shapes. (The activations' backward passes: <see cref="ActivationBackwardTests"/>.)
     /// </summary>
     [TestFixture]
     public class GemmEpilogueTests
@@ -19,36 +20,27 @@ namespace EmbeddedMlp.Tests.Kernels
         public static IEnumerable<TestCaseData> Cases()
         {
             foreach (GemmKernel kernel in KernelTestSupport.GemmKernels())
-                foreach (FusedActivation f in (FusedActivation[])Enum.GetValues(typeof(FusedActivation)))
+                foreach (Activation f in ElementWise)
                     yield return new TestCaseData(kernel, f).SetName($"Epilogue_{kernel}_{f}");
         }
 
-        private static double Apply(FusedActivation f, double z)
+        /// <summary>The activations a product's epilogue applies (softmax runs after the product).</summary>
+        private static readonly Activation[] ElementWise = { Activation.Identity, Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid };
+
+        private static double Apply(Activation f, double z)
         {
             switch (f)
             {
-                case FusedActivation.Relu: return z > 0 ? z : 0;
-                case FusedActivation.LeakyRelu: return z > 0 ? z : 0.01 * z;
-                case FusedActivation.Tanh: return Math.Tanh(z);
-                case FusedActivation.Sigmoid: return 1 / (1 + Math.Exp(-z));
+                case Activation.Relu: return z > 0 ? z : 0;
+                case Activation.LeakyRelu: return z > 0 ? z : 0.01 * z;
+                case Activation.Tanh: return Math.Tanh(z);
+                case Activation.Sigmoid: return 1 / (1 + Math.Exp(-z));
                 default: return z;
             }
         }
 
-        private static double Derivative(FusedActivation f, double y)
-        {
-            switch (f)
-            {
-                case FusedActivation.Relu: return y > 0 ? 1 : 0;
-                case FusedActivation.LeakyRelu: return y > 0 ? 1 : 0.01;
-                case FusedActivation.Tanh: return 1 - y * y;
-                case FusedActivation.Sigmoid: return y * (1 - y);
-                default: return 1;
-            }
-        }
-
         [TestCaseSource(nameof(Cases))]
-        public void ForwardBiasAndActivationMatchReference(GemmKernel kernel, FusedActivation f)
+        public void ForwardBiasAndActivationMatchReference(GemmKernel kernel, Activation f)
         {
             var rng = new Random(11 + (int)f);
             var failures = new List<string>();
@@ -73,41 +65,10 @@ namespace EmbeddedMlp.Tests.Kernels
                                         expected[i] = Apply(f, z[i]);
                                         mag[i] += 10; // activations are 1-Lipschitz; allow their own float rounding
                                     }
-                                    Gemm.NT(a, b, c, m, n, k, accumulate, bias, f);
+                                    Gemm.NT(a, b, c, m, n, k, accumulate, bias, ActivationFunction.Fused(f));
                                     string? fail = KernelTestSupport.Compare(c, expected, mag, m * n, k, $"{m}×{n}×{k} bias={withBias} accumulate={accumulate}");
                                     if (fail != null) failures.Add(fail);
                                 }
-            Assert.That(failures, Is.Empty);
-        }
-
-        [TestCaseSource(nameof(Cases))]
-        public void InputGradientDerivativeMatchesReference(GemmKernel kernel, FusedActivation f)
-        {
-            var rng = new Random(17 + (int)f);
-            var failures = new List<string>();
-            using (new KernelTestSupport.GemmKernelScope(kernel))
-                foreach (int m in Ms)
-                    foreach (int n in Ns)
-                        foreach (int k in Ks)
-                            foreach (bool accumulate in new[] { false, true })
-                            {
-                                float[] a = KernelTestSupport.Random(rng, m * k), b = KernelTestSupport.Random(rng, k * n);
-                                float[] y = KernelTestSupport.Random(rng, m * n);
-                                for (int i = 0; i < y.Length; i += 3) y[i] = 0f; // relu outputs are often exactly 0
-                                float[] c0 = KernelTestSupport.Random(rng, m * n);
-                                float[] c = accumulate ? (float[])c0.Clone() : new float[m * n];
-                                var expected = new double[m * n];
-                                var mag = new double[m * n];
-                                GemmReference.Compute(Product.NN, a, b, accumulate ? c0 : null, m, n, k, expected, mag);
-                                for (int i = 0; i < m * n; i++)
-                                {
-                                    expected[i] *= Derivative(f, y[i]);
-                                    mag[i] += 1;
-                                }
-                                Gemm.NN(a, b, c, m, n, k, accumulate, y, f);
-                                string? fail = KernelTestSupport.Compare(c, expected, mag, m * n, k, $"{m}×{n}×{k} accumulate={accumulate}");
-                                if (fail != null) failures.Add(fail);
-                            }
             Assert.That(failures, Is.Empty);
         }
 
@@ -115,12 +76,6 @@ namespace EmbeddedMlp.Tests.Kernels
         public void BiasShorterThanNIsRejected()
         {
             Assert.Throws<ArgumentException>(() => Gemm.NT(new float[6], new float[6], new float[9], 2, 3, 2, false, new float[2], FusedActivation.Relu));
-        }
-
-        [Test]
-        public void DerivativeWithoutOutputsIsRejected()
-        {
-            Assert.Throws<ArgumentException>(() => Gemm.NN(new float[4], new float[6], new float[6], 2, 3, 2, false, new float[0], FusedActivation.Relu));
         }
 
         [Test]
@@ -160,21 +115,7 @@ namespace EmbeddedMlp.Tests.Kernels
                             Assert.That(float.IsPositiveInfinity(relu[j]) && float.IsPositiveInfinity(leaky[j]), Is.True, $"+Inf kept {kernel}");
                         }
                     }
-                    // Relu's derivative selects 0 where y ≤ 0, even for an infinite gradient.
-                    var d = new float[20];
-                    var y = new float[20];
-                    for (int j = 0; j < 20; j++) y[j] = j % 2 == 0 ? 0f : 1f;
-                    Gemm.NN(new float[] { float.PositiveInfinity }, Filled(20, 1f), d, 1, 20, 1, false, y, FusedActivation.Relu);
-                    for (int j = 0; j < 20; j++)
-                        Assert.That(d[j], Is.EqualTo(j % 2 == 0 ? 0f : float.PositiveInfinity), $"relu'·Inf {kernel} [{j}]");
                 }
-        }
-
-        private static float[] Filled(int n, float v)
-        {
-            var x = new float[n];
-            for (int i = 0; i < n; i++) x[i] = v;
-            return x;
         }
     }
 }

@@ -87,7 +87,7 @@ namespace EmbeddedMlp.Tests.Kernels
                         GemmReference.Run(op, a, b, c, 32, 48, 40, i % 2 == 0);
                         GemmReference.Run(op, a, b, c, 1, 64, 33, false);
                         Gemm.NT(a, b, c, 7, 33, 64, false, bias, FusedActivation.Relu);
-                        Gemm.NN(a, b, c, 7, 33, 64, false, a, FusedActivation.Tanh);
+                        Gemm.NT(a, b, c, 7, 33, 64, false, bias, FusedActivation.Tanh);
                     }
                     long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                     if (warm == 1) Assert.That(allocated, Is.EqualTo(0));
