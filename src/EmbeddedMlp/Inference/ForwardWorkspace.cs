@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Kernels;
 using Microsoft.Extensions.ObjectPool;
 
 namespace EmbeddedMlp.Inference
@@ -18,6 +20,7 @@ namespace EmbeddedMlp.Inference
         /// <summary>Row capacity.</summary>
         public int Rows { get; }
 
+        [MethodImpl(KernelHints.Optimize)]
         public Span<float> Buffer(int which) => which == 0 ? _a : _b;
     }
 
@@ -40,10 +43,13 @@ namespace EmbeddedMlp.Inference
                 _pools[b] = new DefaultObjectPool<ForwardWorkspace>(new Policy(1 << b, maxWidth), retained);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         public ForwardWorkspace Rent(int rows) => _pools[BucketOf(rows)].Get();
 
+        [MethodImpl(KernelHints.Optimize)]
         public void Return(ForwardWorkspace workspace) => _pools[BucketOf(workspace.Rows)].Return(workspace);
 
+        [MethodImpl(KernelHints.Optimize)]
         private static int BucketOf(int rows)
         {
             int b = 0;
@@ -56,6 +62,7 @@ namespace EmbeddedMlp.Inference
             private readonly int _rows, _maxWidth;
             public Policy(int rows, int maxWidth) { _rows = rows; _maxWidth = maxWidth; }
             public ForwardWorkspace Create() => new ForwardWorkspace(_rows, _maxWidth);
+            [MethodImpl(KernelHints.Optimize)]
             public bool Return(ForwardWorkspace obj) => true;
         }
     }

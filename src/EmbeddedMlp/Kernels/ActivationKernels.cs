@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -15,6 +16,7 @@ namespace EmbeddedMlp.Kernels
         public const float LeakySlope = 0.01f;
 
         /// <summary>x = tanh(x): eight at a time on the <see cref="KernelPath.Vector256"/> path, else <c>MathF.Tanh</c>.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Tanh(Span<float> x)
         {
 #if NET8_0_OR_GREATER
@@ -31,6 +33,7 @@ namespace EmbeddedMlp.Kernels
         /// x = 1 / (1 + e^−x): eight at a time on the <see cref="KernelPath.Vector256"/> path (results below 2^−126, for
         /// x &lt; −87, flushed to 0), else a scalar loop written without overflow for large |x|.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Sigmoid(Span<float> x)
         {
 #if NET8_0_OR_GREATER
@@ -49,11 +52,14 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>d ⊙= relu'(z) with y = relu(z): d = y &gt; 0 ? d : 0.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void ReluBackward(ReadOnlySpan<float> y, Span<float> d) => StepBackward(y, d, 0f);
 
         /// <summary>d ⊙= leaky_relu'(z) with y = leaky_relu(z): d = y &gt; 0 ? d : 0.01·d.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void LeakyReluBackward(ReadOnlySpan<float> y, Span<float> d) => StepBackward(y, d, LeakySlope);
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void StepBackward(ReadOnlySpan<float> y, Span<float> d, float negative)
         {
             CheckSameLength(y, d);
@@ -78,6 +84,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>d ⊙= 1 − y² (y = tanh(z)).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void TanhBackward(ReadOnlySpan<float> y, Span<float> d)
         {
             CheckSameLength(y, d);
@@ -99,6 +106,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>d ⊙= y(1 − y) (y = sigmoid(z)).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void SigmoidBackward(ReadOnlySpan<float> y, Span<float> d)
         {
             CheckSameLength(y, d);
@@ -119,6 +127,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void CheckSameLength(ReadOnlySpan<float> y, Span<float> d)
         {
             if (y.Length != d.Length)

@@ -24,6 +24,7 @@ namespace EmbeddedMlp.Kernels
         /// rows (matrix-vector); with AVX2 also for narrow outputs (fewer than one 16-column panel, e.g. a 4- or
         /// 10-class head) or few rows, when B fits in L2 — there packing B would cost as much as the product.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         internal static bool UseDot(KernelPath path, int m, int n, int k)
         {
             if (k == 0) return false;
@@ -32,6 +33,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[n,k]ᵀ.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate) =>
             NT(a, b, c, m, n, k, accumulate, ReadOnlySpan<float>.Empty, FusedActivation.Identity);
 
@@ -40,6 +42,7 @@ namespace EmbeddedMlp.Kernels
         /// W = B [n,k]. <paramref name="bias"/> is empty (none) or has at least n elements; f is applied to each
         /// block of C as soon as it is complete.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void NT(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate,
             ReadOnlySpan<float> bias, FusedActivation activation)
         {
@@ -70,6 +73,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m,n] (+)= A[k,m]ᵀ·B[k,n].</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void TN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
@@ -86,6 +90,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m,n] (+)= A[m,k]·B[k,n] — the input gradient of a dense layer, dx = dz·W.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void NN(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
         {
             Guard.Dimensions(m, n, k);
@@ -118,6 +123,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void CheckActivation(FusedActivation activation)
         {
             if ((uint)activation > (uint)FusedActivation.Sigmoid)

@@ -69,6 +69,7 @@ namespace EmbeddedMlp.Kernels
             Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         public static int NROf(KernelPath path)
         {
             switch (path)
@@ -82,6 +83,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         public static int MROf(KernelPath path)
         {
             switch (path)
@@ -217,6 +219,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static float* Align64(float* p) => (float*)(((long)p + 63) & ~63L);
 
         /// <summary>

@@ -75,6 +75,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>x ⊙= s.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Scale(Span<float> x, float s)
         {
             fixed (float* p = &MemoryMarshal.GetReference(x))
@@ -111,14 +112,6 @@ namespace EmbeddedMlp.Kernels
                 }
                 for (; i < n; i++) pd[i] = pd[i] * keep + ps[i] * tau;
             }
-        }
-
-        /// <summary>Each row r of a rows×cols matrix is set to <paramref name="row"/> (e.g. a bias before accumulation).</summary>
-        public static void BroadcastRows(ReadOnlySpan<float> row, Span<float> x, int rows, int cols)
-        {
-            Guard.AtLeast(row.Length, cols, nameof(row), 1, cols);
-            Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
-            for (int r = 0; r < rows; r++) row.Slice(0, cols).CopyTo(x.Slice(r * cols, cols));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EmbeddedMlp.Kernels
@@ -14,6 +15,7 @@ namespace EmbeddedMlp.Kernels
     internal static class SpanAccess
     {
         /// <summary>A span over the same memory as <paramref name="span"/>, for reading only.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static Span<T> View<T>(ReadOnlySpan<T> span) =>
             MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(span), span.Length);
     }

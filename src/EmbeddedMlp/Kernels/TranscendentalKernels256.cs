@@ -80,9 +80,11 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>x[i] = tanh(x[i]) for i &lt; n.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Tanh(float* x, int n) => Apply<TanhOperator>(x, n);
 
         /// <summary>x[i] = 1 / (1 + e^−x[i]) for i &lt; n.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Sigmoid(float* x, int n) => Apply<SigmoidOperator>(x, n);
 
         private interface IVectorOperator

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Layers
@@ -7,6 +8,7 @@ namespace EmbeddedMlp.Layers
     internal static class ActivationFunction
     {
         /// <summary>The element-wise activation a forward product's epilogue applies; softmax (row-wise) runs after it.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static FusedActivation Fused(Activation activation)
         {
             switch (activation)
@@ -26,6 +28,7 @@ namespace EmbeddedMlp.Layers
         /// ∂L/∂z — element-wise d ⊙ f'(z) for the element-wise activations, the row-wise Jacobian product
         /// p ⊙ (d − (d·p)) for softmax.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Backward(Activation activation, ReadOnlySpan<float> y, Span<float> d, int rows, int cols)
         {
             int n = rows * cols;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Layers
@@ -13,6 +14,7 @@ namespace EmbeddedMlp.Layers
         /// y = f(x·Wᵀ + b): one product with the bias and an element-wise activation fused into its epilogue; softmax
         /// runs row-wise on the finished product.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Forward(in LayerLayout layer, ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             int units = layer.Units, fanIn = layer.FanIn;
@@ -29,6 +31,7 @@ namespace EmbeddedMlp.Layers
         /// false, writes) ∇W = dzᵀ·x and ∇b = Σ_rows dz into <paramref name="gradients"/> and, unless
         /// <paramref name="dx"/> is empty, writes dx = ∂L/∂x = dz·W [rows, fanIn].
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Backward(in LayerLayout layer, ReadOnlySpan<float> parameters, Span<float> gradients,
             ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx, int rows, bool accumulate, bool dyIsPreActivation)
         {

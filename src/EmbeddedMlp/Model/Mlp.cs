@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Kernels;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using EmbeddedMlp.Inference;
@@ -81,7 +83,11 @@ namespace EmbeddedMlp
         /// <summary>Total number of parameters.</summary>
         public int ParameterCount => _parameters.Length;
         /// <summary>Activation of the last layer (softmax ⇒ cross-entropy training, else mean squared error).</summary>
-        public Activation OutputActivation => _specs[_specs.Length - 1].Activation;
+        public Activation OutputActivation
+        {
+            [MethodImpl(KernelHints.Optimize)]
+            get => _layouts[_layouts.Length - 1].Activation;
+        }
 
         /// <summary>The whole parameter arena; writable (load weights into it, or edit them, between calls).</summary>
         public Span<float> Parameters => _parameters;
@@ -128,6 +134,7 @@ namespace EmbeddedMlp
         /// Copies every parameter of <paramref name="source"/> into this model (a hard target-network update). Both must
         /// have the same shape: input width, and per layer units, activation and bias. Allocates nothing.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void CopyParametersFrom(Mlp source)
         {
             CheckSameShape(source, nameof(source));
@@ -139,6 +146,7 @@ namespace EmbeddedMlp
         /// τ in [0, 1] (τ = 1 copies, τ = 0 keeps). Same shape required, as for <see cref="CopyParametersFrom"/>.
         /// Allocates nothing.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void SoftUpdateFrom(Mlp source, float tau)
         {
             if (!(tau >= 0f && tau <= 1f))
@@ -155,6 +163,7 @@ namespace EmbeddedMlp
             return copy;
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private void CheckSameShape(Mlp? other, string name)
         {
             if (other is null) throw new ArgumentNullException(name);
@@ -175,6 +184,7 @@ namespace EmbeddedMlp
         /// <paramref name="inputs"/> [rows, InputCount] (row-major, any rows ≥ 1). Thread-safe; allocation-free once
         /// warm (workspaces are pooled per power-of-two batch size).
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
         {
             int rows = RowsOf(inputs, InputCount, nameof(inputs));
@@ -211,6 +221,7 @@ namespace EmbeddedMlp
         private const int StackScratchFloats = 1024;
 
         /// <summary>Runs every layer on <paramref name="n"/> rows, ping-ponging between two scratch buffers of at least n × MaxWidth floats.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         private void Forward(ReadOnlySpan<float> x, Span<float> output, int n, Span<float> first, Span<float> second)
         {
             int last = _layouts.Length - 1;
@@ -223,6 +234,7 @@ namespace EmbeddedMlp
         }
 
         /// <summary>Rows in a row-major batch, with an <see cref="ArgumentException"/> naming the argument if it is not whole.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         internal static int RowsOf(ReadOnlySpan<float> data, int width, string name)
         {
             if (data.Length == 0 || data.Length % width != 0)

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Training
 {
@@ -6,6 +8,7 @@ namespace EmbeddedMlp.Training
     internal static class LossShapes
     {
         /// <summary>N from a per-row argument: at least one row.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static int Rows(int count, string name)
         {
             if (count < 1) throw new ArgumentException($"{name}: expected one entry per row (at least one row), found none.", name);
@@ -13,6 +16,7 @@ namespace EmbeddedMlp.Training
         }
 
         /// <summary>N from a row-major [N, width] argument: a positive multiple of width.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static int Rows(int length, int width, string name)
         {
             if (length == 0 || length % width != 0)
@@ -21,6 +25,7 @@ namespace EmbeddedMlp.Training
         }
 
         /// <summary>The width of a row-major [N, width] argument whose N is given by <paramref name="rowsName"/>.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static int Width(int length, int rows, string name, string rowsName)
         {
             if (length == 0 || length % rows != 0)
@@ -28,6 +33,7 @@ namespace EmbeddedMlp.Training
             return length / rows;
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         public static void Exactly(int length, int expected, string name, int rows, int cols)
         {
             if (length != expected)
@@ -37,6 +43,7 @@ namespace EmbeddedMlp.Training
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         public static void Weights(int length, int rows)
         {
             if (length != 0 && length != rows)
@@ -44,6 +51,7 @@ namespace EmbeddedMlp.Training
         }
 
         /// <summary>Every entry of <paramref name="indices"/> in 0..cols−1.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static void Classes(Span<int> indices, int cols, string name)
         {
             for (int i = 0; i < indices.Length; i++)

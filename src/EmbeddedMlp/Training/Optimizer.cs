@@ -17,6 +17,7 @@ namespace EmbeddedMlp.Training
         public long StepCount { get; set; }
 
         /// <summary>Applies one update with learning rate <paramref name="lr"/>.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float lr)
         {
             StepCount++;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp.Training
@@ -28,6 +29,7 @@ namespace EmbeddedMlp.Training
         /// <param name="probabilities">[N, A] action probabilities.</param>
         /// <param name="actions">[N] actions taken, 0..A−1.</param>
         /// <param name="logProbabilities">[N] receives ln π(a_i|s_i).</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static void CategoricalLogProbability(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions, Span<float> logProbabilities)
         {
             int rows = LossShapes.Rows(actions.Length, nameof(actions));
@@ -49,6 +51,7 @@ namespace EmbeddedMlp.Training
         /// <param name="advantages">[N] advantage estimates Â.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="logitGradients">[N, A] receives ∂loss/∂logits.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static PolicyLoss CategoricalPolicyGradient(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions,
             ReadOnlySpan<float> advantages, float entropyCoefficient, Span<float> logitGradients) =>
             Categorical(probabilities, actions, advantages, ReadOnlySpan<float>.Empty, 0f, entropyCoefficient, logitGradients, clipped: false);
@@ -67,6 +70,7 @@ namespace EmbeddedMlp.Training
         /// <param name="clipEpsilon">ε &gt; 0 (PPO's clip range, 0.2 in CleanRL).</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="logitGradients">[N, A] receives ∂loss/∂logits.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static PolicyLoss CategoricalPpo(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float clipEpsilon, float entropyCoefficient, Span<float> logitGradients)
         {
@@ -74,6 +78,7 @@ namespace EmbeddedMlp.Training
             return Categorical(probabilities, actions, advantages, oldLogProbabilities, clipEpsilon, entropyCoefficient, logitGradients, clipped: true);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static PolicyLoss Categorical(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float eps, float beta, Span<float> logitGradients, bool clipped)
         {
@@ -113,6 +118,7 @@ namespace EmbeddedMlp.Training
         /// <param name="outputs">[N, 2D] rows [μ_1 … μ_D, s_1 … s_D], σ = e^s.</param>
         /// <param name="actions">[N, D] actions taken.</param>
         /// <param name="logProbabilities">[N] receives the log-densities; its length gives N.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static void GaussianLogProbability(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, Span<float> logProbabilities)
         {
             int rows = LossShapes.Rows(logProbabilities.Length, nameof(logProbabilities));
@@ -140,6 +146,7 @@ namespace EmbeddedMlp.Training
         /// <param name="advantages">[N] advantage estimates Â; their count gives N.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="outputGradients">[N, 2D] receives ∂loss/∂outputs.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static PolicyLoss GaussianPolicyGradient(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> advantages,
             float entropyCoefficient, Span<float> outputGradients) =>
             Gaussian(outputs, actions, advantages, ReadOnlySpan<float>.Empty, 0f, entropyCoefficient, outputGradients, clipped: false);
@@ -157,6 +164,7 @@ namespace EmbeddedMlp.Training
         /// <param name="clipEpsilon">ε &gt; 0.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="outputGradients">[N, 2D] receives ∂loss/∂outputs.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static PolicyLoss GaussianPpo(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float clipEpsilon, float entropyCoefficient, Span<float> outputGradients)
         {
@@ -164,6 +172,7 @@ namespace EmbeddedMlp.Training
             return Gaussian(outputs, actions, advantages, oldLogProbabilities, clipEpsilon, entropyCoefficient, outputGradients, clipped: true);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static PolicyLoss Gaussian(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float eps, float beta, Span<float> outputGradients, bool clipped)
         {
@@ -206,6 +215,7 @@ namespace EmbeddedMlp.Training
         /// <param name="oldValues">[N] V_old(s_i) recorded with the rollout, or empty without clipping.</param>
         /// <param name="clipRange">c; 0 = no clipping.</param>
         /// <param name="valueGradients">[N] receives ∂loss/∂V.</param>
+        [MethodImpl(KernelHints.Optimize)]
         public static float ValueLoss(ReadOnlySpan<float> values, ReadOnlySpan<float> returns, ReadOnlySpan<float> oldValues, float clipRange,
             Span<float> valueGradients)
         {
@@ -250,6 +260,7 @@ namespace EmbeddedMlp.Training
             public Surrogate(double eps, bool clipped) : this() { _eps = eps; _clipped = clipped; }
 
             /// <summary>Adds a row's term, −Â·ln π or max(−Â·r, −Â·clamp(r, 1 − ε, 1 + ε)); returns its derivative with respect to ln π.</summary>
+            [MethodImpl(KernelHints.Optimize)]
             public double Add(double logP, double oldLogP, double advantage)
             {
                 if (!_clipped)
@@ -266,10 +277,12 @@ namespace EmbeddedMlp.Training
                 return unclipped >= clipped ? -advantage * ratio : 0;
             }
 
+            [MethodImpl(KernelHints.Optimize)]
             public PolicyLoss Result(double beta, int rows) =>
                 new PolicyLoss((float)((_sum - beta * Entropy) / rows), (float)(_sum / rows), (float)(Entropy / rows), (float)(_kl / rows), (float)_clippedRows / rows);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static int GaussianShapes(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, int rows, string rowsName)
         {
             int dims = LossShapes.Width(actions.Length, rows, nameof(actions), rowsName);
@@ -277,16 +290,20 @@ namespace EmbeddedMlp.Training
             return dims;
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static double Log(float p) => p > 0f ? Math.Log(p) : MinLog;
 
+        [MethodImpl(KernelHints.Optimize)]
         private static double XLogX(double p) => p > 0 ? p * Math.Log(p) : 0;
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void CheckClip(float eps)
         {
             if (!(eps > 0f) || float.IsInfinity(eps))
                 throw new ArgumentOutOfRangeException("clipEpsilon", eps, $"clipEpsilon: expected a finite value > 0, found {eps}.");
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static void CheckEntropy(float beta)
         {
             if (!(beta >= 0f) || float.IsInfinity(beta))

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Kernels;
 using EmbeddedMlp.Layers;
 
@@ -116,6 +117,7 @@ namespace EmbeddedMlp.Training
         /// </summary>
         public ReadOnlySpan<float> Gradients
         {
+            [MethodImpl(KernelHints.Optimize)]
             get
             {
                 if (!_hasGradients && !_arenaClear) { _gradients.AsSpan().Clear(); _arenaClear = true; }
@@ -134,6 +136,7 @@ namespace EmbeddedMlp.Training
         /// by <see cref="Backward"/> before the step are discarded. Returns the loss before the update and whether the
         /// update was applied (a non-finite loss or gradient leaves the weights untouched).
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, classTargets, sampleWeights);
@@ -147,6 +150,7 @@ namespace EmbeddedMlp.Training
         /// Forward → the <see cref="Losses"/> function → backward → <see cref="ApplyGradients"/>; gradients accumulated
         /// before the step are discarded. Returns the loss before the update and whether the update was applied.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, targets, sampleWeights);
@@ -157,6 +161,7 @@ namespace EmbeddedMlp.Training
         /// Forward + loss + backward with class-index targets, without updating: <see cref="Gradients"/> becomes this
         /// batch's gradient (earlier accumulation is discarded). Returns the loss.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
@@ -176,6 +181,7 @@ namespace EmbeddedMlp.Training
         /// Forward + loss + backward with dense targets, without updating: <see cref="Gradients"/> becomes this batch's
         /// gradient (earlier accumulation is discarded). Returns the loss.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
@@ -199,6 +205,7 @@ namespace EmbeddedMlp.Training
         /// activations (probabilities for a softmax layer). The kept state is valid until the next
         /// <see cref="Forward"/>, <c>Step</c>, <c>ComputeGradients</c> or <see cref="ApplyGradients"/>.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
         {
             int rows = CheckBatch(inputs, ReadOnlySpan<float>.Empty);
@@ -218,6 +225,7 @@ namespace EmbeddedMlp.Training
         /// sigmoid and the rectifiers, the row-wise Jacobian for softmax); no normalisation is added: the caller's
         /// gradient is the loss's. May be called more than once after one <see cref="Forward"/> (several losses).
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients = default) =>
             BackwardChecked(outputGradients, inputGradients, fromLogits: false, nameof(outputGradients));
 
@@ -228,9 +236,11 @@ namespace EmbeddedMlp.Training
         /// (<see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>)
         /// and the categorical <see cref="PolicyLosses"/>. For an identity last layer it is the same as <see cref="Backward"/>.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void BackwardFromLogits(ReadOnlySpan<float> logitGradients, Span<float> inputGradients = default) =>
             BackwardChecked(logitGradients, inputGradients, fromLogits: true, nameof(logitGradients));
 
+        [MethodImpl(KernelHints.Optimize)]
         private void BackwardChecked(ReadOnlySpan<float> gradients, Span<float> inputGradients, bool fromLogits, string name)
         {
             int rows = _forwardRows;
@@ -252,15 +262,18 @@ namespace EmbeddedMlp.Training
         /// backward pass since the last zeroing, nothing happens (<see cref="StepStatus.SkippedNoGradients"/>), as
         /// <c>optimizer.step()</c> skips parameters without gradients.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         public StepResult ApplyGradients() => Apply(float.NaN, checkLoss: false);
 
         /// <summary>Sets every accumulated gradient to zero (no work until the arena is next read or written).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public void ZeroGradients()
         {
             if (_hasGradients) _arenaClear = false;
             _hasGradients = false;
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private int CheckBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> sampleWeights)
         {
             int rows = Mlp.RowsOf(inputs, _model.InputCount, nameof(inputs));
@@ -271,10 +284,12 @@ namespace EmbeddedMlp.Training
             return rows;
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private Span<float> Activations(int layer, int rows) =>
             _activations.AsSpan(_activationOffsets[layer], rows * _model.Layouts[layer].Units);
 
         /// <summary>Runs every layer on <paramref name="rows"/> rows, keeping each layer's output; returns the last.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         private Span<float> ForwardCore(ReadOnlySpan<float> inputs, int rows)
         {
             _forwardRows = 0; // the kept state is this pass's; only the public Forward (which keeps the inputs) validates it
@@ -296,6 +311,7 @@ namespace EmbeddedMlp.Training
         /// first layer: every layer's ∇W and ∇b added to the arena (written instead when it holds no gradients), and
         /// ∂L/∂inputs into <paramref name="inputGradients"/> unless it is empty.
         /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
         private void BackwardCore(ReadOnlySpan<float> inputs, int rows, bool fromLogits, Span<float> inputGradients)
         {
             LayerLayout[] layers = _model.Layouts;
@@ -316,6 +332,7 @@ namespace EmbeddedMlp.Training
             }
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private StepResult Apply(float loss, bool checkLoss = true)
         {
             _forwardRows = 0;
@@ -343,6 +360,7 @@ namespace EmbeddedMlp.Training
             return new StepResult(loss, (float)norm, StepStatus.Applied);
         }
 
+        [MethodImpl(KernelHints.Optimize)]
         private static bool IsFinite(float x) => !float.IsNaN(x) && !float.IsInfinity(x);
     }
 }
