@@ -14,7 +14,10 @@ public static class FrameBudgetRun
     /// <param name="batch">Batch of the batched inference and the training step; null = each model's reference batch.</param>
     /// <param name="budgetMs">Measuring time per operation.</param>
     /// <param name="onRow">Called with each row as soon as it is measured (the big model takes a while).</param>
-    public static List<BudgetRow> Run(IReadOnlyList<ReferenceModel>? models, int? batch, double budgetMs, Action<BudgetRow>? onRow = null)
+    /// <param name="minCalls">At least this many timed calls per operation.</param>
+    /// <param name="processWide">Count bytes on every thread of the process (set when kernel worker threads run).</param>
+    public static List<BudgetRow> Run(IReadOnlyList<ReferenceModel>? models, int? batch, double budgetMs, Action<BudgetRow>? onRow = null,
+        int minCalls = 5, bool processWide = false)
     {
         var rows = new List<BudgetRow>();
         foreach (ReferenceModel m in models ?? ReferenceModel.All)
@@ -32,7 +35,7 @@ public static class FrameBudgetRun
 
             void Add(string op, int r, Action call)
             {
-                var row = new BudgetRow(m.Name, op, r, CallCost.Measure(call, budgetMs));
+                var row = new BudgetRow(m.Name, op, r, CallCost.Measure(call, budgetMs, minCalls, processWide));
                 rows.Add(row);
                 onRow?.Invoke(row);
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using EmbeddedMlp.Kernels;
 using EmbeddedMlp.Samples.FrameBudget;
 
 // "Can I afford this in my game?" — per-call cost of the reference models against a 1 ms slice and a 60 Hz frame.
@@ -15,13 +16,35 @@ catch (ArgumentException e)
     return 2;
 }
 
-Console.WriteLine($"Median of repeated calls ({options.BudgetMs} ms of calls per line, after as long a warm-up), one thread; " +
-                  $"{Environment.ProcessorCount} logical cores, {(Vector.IsHardwareAccelerated ? $"{Vector<float>.Count}-float hardware vectors" : "no hardware vectors")}" +
-                  $"{(Environment.GetEnvironmentVariable("EMBEDDEDMLP_KERNELS") is { Length: > 0 } k ? $", EMBEDDEDMLP_KERNELS={k}" : "")}.");
+if (options.Child is { } child)
+{
+    Console.WriteLine(ColdStart.Format(ColdStart.Measure(child.Model, child.Warmup, options.Threads)));
+    return 0;
+}
+
+string machine = $"{Environment.ProcessorCount} logical cores, {(Vector.IsHardwareAccelerated ? $"{Vector<float>.Count}-float hardware vectors" : "no hardware vectors")}" +
+                 $"{(Environment.GetEnvironmentVariable("EMBEDDEDMLP_KERNELS") is { Length: > 0 } k ? $", EMBEDDEDMLP_KERNELS={k}" : "")}, {options.Threads} thread(s).";
+if (options.Cold)
+{
+    Console.WriteLine($"First calls in fresh processes (median of {options.Runs} per line), default runtime settings; {machine}");
+    Console.WriteLine("Warmup on: trainer.Warmup() (which runs model.Warmup(batch)) before the first calls, as on a loading screen.");
+    Console.WriteLine();
+    ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
+    return 0;
+}
+
+KernelDispatch.MaxDegreeOfParallelism = options.Threads;
+Console.WriteLine($"Median of repeated calls ({options.BudgetMs} ms of calls per line, after as long a warm-up); {machine}");
 Console.WriteLine("Models: relu hidden layers, softmax output; training step = forward + cross-entropy + backward + Adam.");
 Console.WriteLine();
 Console.Write(BudgetTable.Header);
-FrameBudgetRun.Run(options.Models, options.Batch, options.BudgetMs, row => Console.Write(BudgetTable.Format(row)));
+bool processWide = options.Threads > 1;
+FrameBudgetRun.Run(options.Models, options.Batch, options.BudgetMs, row => Console.Write(BudgetTable.Format(row)), options.MinCalls, processWide);
 Console.WriteLine();
 Console.WriteLine("per 1 ms / per frame: calls that fit back to back (agents served, for batched calls).");
+if (processWide)
+{
+    Console.WriteLine("bytes/call: counted on every thread of the process (the kernel workers included).");
+    Console.WriteLine($"idle: {IdleCheck.IdleCpuMilliseconds():F1} ms of process CPU time over 1 s without calls (the {options.Threads - 1} worker thread(s) block).");
+}
 return 0;

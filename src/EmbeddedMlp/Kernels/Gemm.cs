@@ -62,8 +62,12 @@ namespace EmbeddedMlp.Kernels
                 var epilogue = Epilogue.Forward(bias.IsEmpty ? null : pbias, activation);
                 if (UseDot(path, m, n, k))
                 {
-                    DotNT(path, pa, pb, pc, m, n, k, accumulate);
-                    epilogue.Apply(pc, n, m, n, 0);
+                    int threads = DotThreads(n, k);
+                    if (threads < 2 || !DotJob.TryRun(path, pa, pb, pc, m, n, k, accumulate, epilogue, threads))
+                    {
+                        DotNT(path, pa, pb, pc, n, m, n, k, accumulate);
+                        epilogue.Apply(pc, n, m, n, 0);
+                    }
                 }
                 else
                 {
@@ -106,20 +110,72 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
+        /// <summary>C[m, n] (+)= A[m, k]·B[n, k]ᵀ by dot products, C with row stride <paramref name="ldc"/>.</summary>
         [MethodImpl(KernelHints.Optimize)]
-        private static void DotNT(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate)
+        private static void DotNT(KernelPath path, float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
             switch (path)
             {
 #if NET8_0_OR_GREATER
-                case KernelPath.Vector256: MicroKernel256.DotNT(a, b, c, n, m, n, k, accumulate); break;
-                case KernelPath.Vector128: MicroKernel128.DotNT(a, b, c, n, m, n, k, accumulate); break;
+                case KernelPath.Vector256: MicroKernel256.DotNT(a, b, c, ldc, m, n, k, accumulate); break;
+                case KernelPath.Vector128: MicroKernel128.DotNT(a, b, c, ldc, m, n, k, accumulate); break;
 #endif
-                case KernelPath.PortableVector: MicroKernelVector.DotNT(a, b, c, n, m, n, k, accumulate); break;
+                case KernelPath.PortableVector: MicroKernelVector.DotNT(a, b, c, ldc, m, n, k, accumulate); break;
                 default:
-                    if (MicroKernelScalar.DepthBlocked) MicroKernelScalar.DotNTDepth4(a, b, c, n, m, n, k, accumulate);
-                    else MicroKernelScalar.DotNT(a, b, c, n, m, n, k, accumulate);
+                    if (MicroKernelScalar.DepthBlocked) MicroKernelScalar.DotNTDepth4(a, b, c, ldc, m, n, k, accumulate);
+                    else MicroKernelScalar.DotNT(a, b, c, ldc, m, n, k, accumulate);
                     break;
+            }
+        }
+
+        /// <summary>
+        /// Matrix-vector products (one or two rows) with at least this many weights are split across threads: below it
+        /// (256 KB of weights) the hand-over costs more than the second core's share saves.
+        /// </summary>
+        internal const long DotParallelWeights = 64 * 1024;
+
+        /// <summary>Columns of a dot-product job's parts are multiples of this: the kernels group 4 or 8 columns, so every
+        /// column is computed by the same group code (and gives the same bits) as in one single-threaded call.</summary>
+        private const int DotColumnGrain = 16;
+
+        [MethodImpl(KernelHints.Optimize)]
+        private static int DotThreads(int n, int k)
+        {
+            int threads = KernelDispatch.MaxDegreeOfParallelism;
+            if (threads < 2 || (long)n * k < DotParallelWeights) return 1;
+            return Math.Min(threads, (n + DotColumnGrain - 1) / DotColumnGrain);
+        }
+
+        /// <summary>A matrix-vector product split by output columns (rows of W), each part with its epilogue.</summary>
+        private sealed class DotJob : ParallelWork
+        {
+            private static readonly DotJob s_job = new DotJob();
+            private KernelPath _path;
+            private float* _a, _b, _c;
+            private int _m, _n, _k;
+            private bool _accumulate;
+            private Epilogue _epilogue;
+
+            [MethodImpl(KernelHints.Optimize)]
+            public static bool TryRun(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads)
+            {
+                if (!WorkerPool.TryClaim(threads)) return false;
+                DotJob job = s_job; // only the pool's owner writes it
+                job._path = path; job._a = a; job._b = b; job._c = c; job._m = m; job._n = n; job._k = k;
+                job._accumulate = accumulate; job._epilogue = epilogue;
+                WorkerPool.RunClaimed(job, threads);
+                return true;
+            }
+
+            [MethodImpl(KernelHints.Optimize)]
+            public override void Run(int part, int parts)
+            {
+                int grains = (_n + DotColumnGrain - 1) / DotColumnGrain;
+                int j0 = (int)((long)grains * part / parts) * DotColumnGrain;
+                int j1 = Math.Min(_n, (int)((long)grains * (part + 1) / parts) * DotColumnGrain);
+                if (j0 >= j1) return;
+                DotNT(_path, _a, _b + (long)j0 * _k, _c + j0, _n, _m, j1 - j0, _k, _accumulate);
+                _epilogue.Apply(_c + j0, _n, _m, j1 - j0, j0);
             }
         }
 

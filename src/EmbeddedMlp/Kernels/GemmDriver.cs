@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 
 namespace EmbeddedMlp.Kernels
 {
@@ -61,11 +60,9 @@ namespace EmbeddedMlp.Kernels
             int nr = NROf(path);
             int panels = (n + nr - 1) / nr;
             int threads = Math.Min(KernelDispatch.MaxDegreeOfParallelism, panels);
-            if (threads > 1 && (long)m * n * k >= ParallelThreshold * threads)
-            {
-                RunParallel(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr);
+            if (threads > 1 && (long)m * n * k >= ParallelThreshold * threads &&
+                TryRunParallel(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr))
                 return;
-            }
             Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
         }
 
@@ -312,34 +309,43 @@ namespace EmbeddedMlp.Kernels
                 for (int p = 0; p < kc; p++) panel[p * nr + j] = 0f;
         }
 
-        private static void RunParallel(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
-            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads, int panels, int nr)
-        {
-            var job = new ParallelJob
-            {
-                Path = path, A = (IntPtr)a, Ars = ars, Aks = aks, B = (IntPtr)b, Bks = bks, Bjs = bjs, C = (IntPtr)c, Ldc = ldc,
-                M = m, N = n, K = k, Accumulate = accumulate, Epilogue = epilogue, Threads = threads, Panels = panels, NR = nr,
-            };
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Run);
-        }
-
-        /// <summary>One multi-threaded product: thread t runs a contiguous range of column panels.</summary>
-        private sealed class ParallelJob
+        /// <summary>
+        /// A product split by output columns: part t runs a contiguous range of column panels. One instance, used only
+        /// by the thread that owns the <see cref="WorkerPool"/> while it runs.
+        /// </summary>
+        private sealed class ColumnsJob : ParallelWork
         {
             public KernelPath Path;
-            public IntPtr A, B, C;
+            public float* A, B, C;
             public long Ars, Aks, Bks, Bjs, Ldc;
-            public int M, N, K, Threads, Panels, NR;
+            public int M, N, K, Panels, NR;
             public bool Accumulate;
             public Epilogue Epilogue;
 
-            public void Run(int t)
+            [MethodImpl(KernelHints.Optimize)]
+            public override void Run(int part, int parts)
             {
-                int j0 = (int)((long)Panels * t / Threads) * NR;
-                int j1 = Math.Min(N, (int)((long)Panels * (t + 1) / Threads) * NR);
+                int j0 = (int)((long)Panels * part / parts) * NR;
+                int j1 = Math.Min(N, (int)((long)Panels * (part + 1) / parts) * NR);
                 if (j0 >= j1) return;
-                Columns(Path, (float*)A, Ars, Aks, (float*)B, Bks, Bjs, (float*)C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
+                Columns(Path, A, Ars, Aks, B, Bks, Bjs, C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
             }
+        }
+
+        private static readonly ColumnsJob s_columns = new ColumnsJob();
+
+        /// <summary>Runs the product on <paramref name="threads"/> threads; false if the worker pool is taken (the caller then runs it alone).</summary>
+        [MethodImpl(KernelHints.Optimize)]
+        private static bool TryRunParallel(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+            float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads, int panels, int nr)
+        {
+            if (!WorkerPool.TryClaim(threads)) return false;
+            ColumnsJob job = s_columns; // only the pool's owner writes it
+
+            job.Path = path; job.A = a; job.Ars = ars; job.Aks = aks; job.B = b; job.Bks = bks; job.Bjs = bjs; job.C = c; job.Ldc = ldc;
+            job.M = m; job.N = n; job.K = k; job.Accumulate = accumulate; job.Epilogue = epilogue; job.Panels = panels; job.NR = nr;
+            WorkerPool.RunClaimed(job, threads);
+            return true;
         }
     }
 }

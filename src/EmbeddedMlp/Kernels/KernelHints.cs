@@ -11,5 +11,15 @@ namespace EmbeddedMlp.Kernels
         /// allocate in the background mid-game. Ignored by runtimes that do not know it.
         /// </summary>
         public const MethodImplOptions Optimize = (MethodImplOptions)512;
+
+        /// <summary>
+        /// <see cref="Optimize"/> plus <c>NoInlining</c>, for the public entry points of the per-frame paths (Step,
+        /// Predict, the loss functions…). A game method that calls one is recompiled at tier 1 after it has run a while;
+        /// if it inlined the entry point, the inlining decisions inside would be made afresh, and a helper the entry
+        /// point had inlined the first time could now be called — and compiled — mid-game, on the game's thread
+        /// (observed: <c>Trainer.CheckBatch</c>, compiled at the first call after the caller's tier-up). Kept out of
+        /// line, an entry point is compiled once, with everything it calls.
+        /// </summary>
+        public const MethodImplOptions Entry = (MethodImplOptions)(512 | 8);
     }
 }

@@ -50,9 +50,13 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>
-        /// Largest number of threads a single large matrix product may use (1 = single-threaded, the default: games
-        /// own their threads). Results are identical for every value: work is split by output columns, each output
-        /// element is summed in the same order.
+        /// Largest number of threads a single matrix product may use (1 = single-threaded, the default: games own their
+        /// threads). Large products are split by output columns, and so are the matrix-vector products of one- and
+        /// two-row inference. Results are identical for every value: each output element is summed in the same order
+        /// whatever thread computes it. The first time it is set above 1, value − 1 persistent worker threads are
+        /// created (more if it is raised later; none are removed); they poll for work for a fraction of a millisecond
+        /// after each product, then block, so they use no CPU while the game does not call the runtime. Parallel
+        /// products allocate nothing.
         /// </summary>
         public static int MaxDegreeOfParallelism
         {
@@ -61,6 +65,7 @@ namespace EmbeddedMlp.Kernels
             {
                 if (value < 1)
                     throw new ArgumentOutOfRangeException(nameof(value), value, $"MaxDegreeOfParallelism: expected at least 1, found {value}.");
+                if (value > 1) WorkerPool.EnsureWorkers(value - 1);
                 _maxDegreeOfParallelism = value;
             }
         }

@@ -134,7 +134,7 @@ namespace EmbeddedMlp
         /// Copies every parameter of <paramref name="source"/> into this model (a hard target-network update). Both must
         /// have the same shape: input width, and per layer units, activation and bias. Allocates nothing.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void CopyParametersFrom(Mlp source)
         {
             CheckSameShape(source, nameof(source));
@@ -146,7 +146,7 @@ namespace EmbeddedMlp
         /// τ in [0, 1] (τ = 1 copies, τ = 0 keeps). Same shape required, as for <see cref="CopyParametersFrom"/>.
         /// Allocates nothing.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void SoftUpdateFrom(Mlp source, float tau)
         {
             if (!(tau >= 0f && tau <= 1f))
@@ -184,7 +184,7 @@ namespace EmbeddedMlp
         /// <paramref name="inputs"/> [rows, InputCount] (row-major, any rows ≥ 1). Thread-safe; allocation-free once
         /// warm (workspaces are pooled per power-of-two batch size).
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
         {
             int rows = RowsOf(inputs, InputCount, nameof(inputs));
@@ -215,6 +215,34 @@ namespace EmbeddedMlp
                     _workspaces.Return(ws);
                 }
             }
+        }
+
+        /// <summary>
+        /// Runs every path <see cref="Predict"/> takes for batches of 1 to <paramref name="maxBatch"/> rows once, for a
+        /// loading screen: one call per batch-size class (1 and 2 rows, each power of two below
+        /// <paramref name="maxBatch"/>, and <paramref name="maxBatch"/>), which compiles every method those calls reach,
+        /// creates the pooled workspaces of every batch-size bucket, and starts the kernel worker threads'
+        /// per-thread buffers when <see cref="Kernels.KernelDispatch.MaxDegreeOfParallelism"/> is above 1. Parameters are
+        /// not changed. Call it on the thread that will call <see cref="Predict"/> (the packing buffers of large
+        /// products are per thread); it allocates its input and output buffers (garbage for the next collection).
+        /// </summary>
+        /// <param name="maxBatch">The largest batch the game will pass to <see cref="Predict"/>, at least 1.</param>
+        public void Warmup(int maxBatch)
+        {
+            if (maxBatch < 1)
+                throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch: expected at least 1, found {maxBatch}.");
+            var x = new float[(long)maxBatch * InputCount];
+            for (int i = 0; i < x.Length; i++) x[i] = (i % 7) * 0.25f - 0.75f;
+            var y = new float[(long)maxBatch * OutputCount];
+            foreach (int rows in WarmupBatches(maxBatch))
+                Predict(x.AsSpan(0, rows * InputCount), y.AsSpan(0, rows * OutputCount));
+        }
+
+        /// <summary>The batch sizes a warm-up runs: 1, 2, every power of two below <paramref name="maxBatch"/>, and maxBatch.</summary>
+        internal static IEnumerable<int> WarmupBatches(int maxBatch)
+        {
+            for (int rows = 1; rows < maxBatch; rows = rows < 2 ? rows + 1 : rows * 2) yield return rows;
+            yield return maxBatch;
         }
 
         /// <summary>Floats of each of the two stack buffers a small <see cref="Predict"/> may use (4 KB each).</summary>

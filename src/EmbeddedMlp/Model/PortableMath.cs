@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp
 {
@@ -11,6 +13,7 @@ namespace EmbeddedMlp
         private const double Ln2 = 0.69314718055994530942;
 
         /// <summary>Natural logarithm of a positive finite x, accurate to a few ulps.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public static double Log(double x)
         {
             if (!(x > 0.0) || double.IsInfinity(x))

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Kernels;
 
 namespace EmbeddedMlp
 {
@@ -48,6 +50,7 @@ namespace EmbeddedMlp
         private static uint Rotl(uint x, int k) => (x << k) | (x >> (32 - k));
 
         /// <summary>Next 32 random bits.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public uint NextUInt32()
         {
             uint result = Rotl(_s1 * 5, 7) * 9;
@@ -62,9 +65,11 @@ namespace EmbeddedMlp
         }
 
         /// <summary>Uniform float in [0, 1) with 24 random bits (exact on every runtime).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public float NextFloat() => (NextUInt32() >> 8) * (1.0f / 16777216.0f);
 
         /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public double NextDouble()
         {
             ulong hi = NextUInt32() >> 5, lo = NextUInt32() >> 6; // 27 + 26 bits
@@ -72,6 +77,7 @@ namespace EmbeddedMlp
         }
 
         /// <summary>Uniform integer in [0, bound) without modulo bias (Lemire's method).</summary>
+        [MethodImpl(KernelHints.Optimize)]
         public int NextInt(int bound)
         {
             if (bound <= 0)
@@ -91,6 +97,7 @@ namespace EmbeddedMlp
         }
 
         /// <summary>Standard normal draw (Marsaglia's polar method with a runtime-independent logarithm).</summary>
+        [MethodImpl(KernelHints.Entry)]
         public double NextGaussian()
         {
             while (true)

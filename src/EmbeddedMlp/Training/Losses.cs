@@ -24,7 +24,7 @@ namespace EmbeddedMlp.Training
         /// <param name="classTargets">[N] class indices in 0..C−1; N ≥ 1.</param>
         /// <param name="sampleWeights">[N] weights, or empty for all ones.</param>
         /// <param name="logitGradients">[N, C] receives ∂loss/∂logits.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static float SoftmaxCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> classTargets,
             ReadOnlySpan<float> sampleWeights, Span<float> logitGradients)
         {
@@ -60,7 +60,7 @@ namespace EmbeddedMlp.Training
         /// <param name="classes">C, the width of a row.</param>
         /// <param name="sampleWeights">[N] weights, or empty for all ones.</param>
         /// <param name="logitGradients">[N, C] receives ∂loss/∂logits.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static float SoftmaxCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, int classes,
             ReadOnlySpan<float> sampleWeights, Span<float> logitGradients)
         {
@@ -98,7 +98,7 @@ namespace EmbeddedMlp.Training
         /// <param name="targets">[N, C] targets.</param>
         /// <param name="sampleWeights">[N] weights (their count gives N), or empty for all ones.</param>
         /// <param name="outputGradients">[N, C] receives ∂loss/∂outputs.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights,
             Span<float> outputGradients)
         {
@@ -140,7 +140,7 @@ namespace EmbeddedMlp.Training
         /// <param name="delta">δ &gt; 0, where the loss turns from quadratic to linear.</param>
         /// <param name="sampleWeights">[N] weights (e.g. prioritized replay's importance weights), or empty for all ones.</param>
         /// <param name="outputGradients">[N, A] receives ∂loss/∂outputs.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static float Huber(ReadOnlySpan<float> outputs, ReadOnlySpan<int> selected, ReadOnlySpan<float> targets, float delta,
             ReadOnlySpan<float> sampleWeights, Span<float> outputGradients)
         {
@@ -178,7 +178,7 @@ namespace EmbeddedMlp.Training
         /// <param name="logits">[N, C].</param>
         /// <param name="probabilities">[N, C] receives the probabilities (it may be the same memory as the logits).</param>
         /// <param name="classes">C, the width of a row.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities, int classes)
         {
             if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, $"classes: expected at least 1, found {classes}.");

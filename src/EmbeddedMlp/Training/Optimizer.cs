@@ -26,6 +26,28 @@ namespace EmbeddedMlp.Training
 
         protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float lr);
 
+        /// <summary>A copy of the whole state (step count and buffers), for <see cref="Restore"/>.</summary>
+        public (long stepCount, float[][] buffers) Snapshot()
+        {
+            int count = BufferCount;
+            var buffers = new float[count][];
+            for (int i = 0; i < count; i++) buffers[i] = Buffer(i).ToArray();
+            return (StepCount, buffers);
+        }
+
+        /// <summary>Puts back a state taken by <see cref="Snapshot"/>, bit for bit.</summary>
+        public void Restore((long stepCount, float[][] buffers) state)
+        {
+            StepCount = state.stepCount;
+            for (int i = 0; i < state.buffers.Length; i++) state.buffers[i].AsSpan().CopyTo(Buffer(i));
+        }
+
+        /// <summary>Number of per-parameter state buffers (momentum; Adam's two moments).</summary>
+        protected abstract int BufferCount { get; }
+
+        /// <summary>State buffer <paramref name="index"/>.</summary>
+        protected abstract Span<float> Buffer(int index);
+
         public static Optimizer Create(OptimizerSettings settings, int parameterCount)
         {
             switch (settings.Kind)
@@ -53,6 +75,9 @@ namespace EmbeddedMlp.Training
 
         /// <summary>The momentum buffer (empty when momentum is 0).</summary>
         public Span<float> MomentumBuffer => _momentum;
+
+        protected override int BufferCount => 1;
+        protected override Span<float> Buffer(int index) => _momentum;
 
         [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
@@ -126,6 +151,9 @@ namespace EmbeddedMlp.Training
         public Span<float> FirstMoment => _m;
         /// <summary>Second moment (exp_avg_sq).</summary>
         public Span<float> SecondMoment => _v;
+
+        protected override int BufferCount => 2;
+        protected override Span<float> Buffer(int index) => index == 0 ? _m : _v;
 
         [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)

@@ -29,7 +29,7 @@ namespace EmbeddedMlp.Training
         /// <param name="probabilities">[N, A] action probabilities.</param>
         /// <param name="actions">[N] actions taken, 0..A−1.</param>
         /// <param name="logProbabilities">[N] receives ln π(a_i|s_i).</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static void CategoricalLogProbability(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions, Span<float> logProbabilities)
         {
             int rows = LossShapes.Rows(actions.Length, nameof(actions));
@@ -51,7 +51,7 @@ namespace EmbeddedMlp.Training
         /// <param name="advantages">[N] advantage estimates Â.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="logitGradients">[N, A] receives ∂loss/∂logits.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static PolicyLoss CategoricalPolicyGradient(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions,
             ReadOnlySpan<float> advantages, float entropyCoefficient, Span<float> logitGradients) =>
             Categorical(probabilities, actions, advantages, ReadOnlySpan<float>.Empty, 0f, entropyCoefficient, logitGradients, clipped: false);
@@ -70,7 +70,7 @@ namespace EmbeddedMlp.Training
         /// <param name="clipEpsilon">ε &gt; 0 (PPO's clip range, 0.2 in CleanRL).</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="logitGradients">[N, A] receives ∂loss/∂logits.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static PolicyLoss CategoricalPpo(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float clipEpsilon, float entropyCoefficient, Span<float> logitGradients)
         {
@@ -118,7 +118,7 @@ namespace EmbeddedMlp.Training
         /// <param name="outputs">[N, 2D] rows [μ_1 … μ_D, s_1 … s_D], σ = e^s.</param>
         /// <param name="actions">[N, D] actions taken.</param>
         /// <param name="logProbabilities">[N] receives the log-densities; its length gives N.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static void GaussianLogProbability(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, Span<float> logProbabilities)
         {
             int rows = LossShapes.Rows(logProbabilities.Length, nameof(logProbabilities));
@@ -146,7 +146,7 @@ namespace EmbeddedMlp.Training
         /// <param name="advantages">[N] advantage estimates Â; their count gives N.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="outputGradients">[N, 2D] receives ∂loss/∂outputs.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static PolicyLoss GaussianPolicyGradient(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> advantages,
             float entropyCoefficient, Span<float> outputGradients) =>
             Gaussian(outputs, actions, advantages, ReadOnlySpan<float>.Empty, 0f, entropyCoefficient, outputGradients, clipped: false);
@@ -164,7 +164,7 @@ namespace EmbeddedMlp.Training
         /// <param name="clipEpsilon">ε &gt; 0.</param>
         /// <param name="entropyCoefficient">β ≥ 0.</param>
         /// <param name="outputGradients">[N, 2D] receives ∂loss/∂outputs.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static PolicyLoss GaussianPpo(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> advantages,
             ReadOnlySpan<float> oldLogProbabilities, float clipEpsilon, float entropyCoefficient, Span<float> outputGradients)
         {
@@ -215,7 +215,7 @@ namespace EmbeddedMlp.Training
         /// <param name="oldValues">[N] V_old(s_i) recorded with the rollout, or empty without clipping.</param>
         /// <param name="clipRange">c; 0 = no clipping.</param>
         /// <param name="valueGradients">[N] receives ∂loss/∂V.</param>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public static float ValueLoss(ReadOnlySpan<float> values, ReadOnlySpan<float> returns, ReadOnlySpan<float> oldValues, float clipRange,
             Span<float> valueGradients)
         {

@@ -117,7 +117,7 @@ namespace EmbeddedMlp.Training
         /// </summary>
         public ReadOnlySpan<float> Gradients
         {
-            [MethodImpl(KernelHints.Optimize)]
+            [MethodImpl(KernelHints.Entry)]
             get
             {
                 if (!_hasGradients && !_arenaClear) { _gradients.AsSpan().Clear(); _arenaClear = true; }
@@ -136,7 +136,7 @@ namespace EmbeddedMlp.Training
         /// by <see cref="Backward"/> before the step are discarded. Returns the loss before the update and whether the
         /// update was applied (a non-finite loss or gradient leaves the weights untouched).
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, classTargets, sampleWeights);
@@ -150,7 +150,7 @@ namespace EmbeddedMlp.Training
         /// Forward → the <see cref="Losses"/> function → backward → <see cref="ApplyGradients"/>; gradients accumulated
         /// before the step are discarded. Returns the loss before the update and whether the update was applied.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public StepResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             float loss = ComputeGradients(inputs, targets, sampleWeights);
@@ -161,7 +161,7 @@ namespace EmbeddedMlp.Training
         /// Forward + loss + backward with class-index targets, without updating: <see cref="Gradients"/> becomes this
         /// batch's gradient (earlier accumulation is discarded). Returns the loss.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
@@ -181,7 +181,7 @@ namespace EmbeddedMlp.Training
         /// Forward + loss + backward with dense targets, without updating: <see cref="Gradients"/> becomes this batch's
         /// gradient (earlier accumulation is discarded). Returns the loss.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> sampleWeights = default)
         {
             int rows = CheckBatch(inputs, sampleWeights);
@@ -205,7 +205,7 @@ namespace EmbeddedMlp.Training
         /// activations (probabilities for a softmax layer). The kept state is valid until the next
         /// <see cref="Forward"/>, <c>Step</c>, <c>ComputeGradients</c> or <see cref="ApplyGradients"/>.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
         {
             int rows = CheckBatch(inputs, ReadOnlySpan<float>.Empty);
@@ -225,7 +225,7 @@ namespace EmbeddedMlp.Training
         /// sigmoid and the rectifiers, the row-wise Jacobian for softmax); no normalisation is added: the caller's
         /// gradient is the loss's. May be called more than once after one <see cref="Forward"/> (several losses).
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients = default) =>
             BackwardChecked(outputGradients, inputGradients, fromLogits: false, nameof(outputGradients));
 
@@ -236,7 +236,7 @@ namespace EmbeddedMlp.Training
         /// (<see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>)
         /// and the categorical <see cref="PolicyLosses"/>. For an identity last layer it is the same as <see cref="Backward"/>.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public void BackwardFromLogits(ReadOnlySpan<float> logitGradients, Span<float> inputGradients = default) =>
             BackwardChecked(logitGradients, inputGradients, fromLogits: true, nameof(logitGradients));
 
@@ -262,7 +262,7 @@ namespace EmbeddedMlp.Training
         /// backward pass since the last zeroing, nothing happens (<see cref="StepStatus.SkippedNoGradients"/>), as
         /// <c>optimizer.step()</c> skips parameters without gradients.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Entry)]
         public StepResult ApplyGradients() => Apply(float.NaN, checkLoss: false);
 
         /// <summary>Sets every accumulated gradient to zero (no work until the arena is next read or written).</summary>
@@ -271,6 +271,86 @@ namespace EmbeddedMlp.Training
         {
             if (_hasGradients) _arenaClear = false;
             _hasGradients = false;
+        }
+
+        /// <summary>
+        /// Runs every path training will take once, for a loading screen, and leaves the trainer and its model bit for bit
+        /// as they were: weights, accumulated gradients, optimizer state (moments, step count), learning rate, clipping
+        /// threshold and <see cref="Random"/>. It runs <see cref="Mlp.Warmup"/> up to <see cref="MaxBatch"/>, then at
+        /// batches of 1, 2 and <see cref="MaxBatch"/> rows: <c>Step</c> with the built-in loss (class indices and target
+        /// rows for a softmax last layer), <see cref="Forward"/>, <see cref="Backward"/> with input gradients,
+        /// <see cref="BackwardFromLogits"/> and <see cref="ApplyGradients"/> with clipping on; and once each public loss
+        /// function of <see cref="Losses"/> and <see cref="PolicyLosses"/>. That compiles every method those calls reach
+        /// and creates every lazily made buffer. A <see cref="Forward"/> state kept before the call is ended. Call it on
+        /// the thread that will train; it allocates its scratch buffers and the snapshot (garbage for the next collection).
+        /// </summary>
+        public void Warmup()
+        {
+            float[] parameters = _model.Parameters.ToArray();
+            float[] gradients = _gradients.AsSpan().ToArray();
+            bool hasGradients = _hasGradients, arenaClear = _arenaClear;
+            var optimizer = _optimizer.Snapshot();
+            float learningRate = _learningRate, clipNorm = _clipNorm;
+            Xoshiro128 random = _random;
+            try
+            {
+                _model.Warmup(MaxBatch);
+                int inputs = _model.InputCount, outputs = _model.OutputCount;
+                var x = new float[MaxBatch * inputs];
+                var y = new float[MaxBatch * outputs];
+                var g = new float[MaxBatch * outputs];
+                var dx = new float[MaxBatch * inputs];
+                var classes = new int[MaxBatch];
+                for (int i = 0; i < x.Length; i++) x[i] = (i % 7) * 0.25f - 0.75f;
+                for (int i = 0; i < g.Length; i++) g[i] = ((i % 5) - 2) * 0.01f;
+                for (int i = 0; i < classes.Length; i++) classes[i] = i % outputs;
+                bool softmax = _model.OutputActivation == Activation.Softmax;
+                foreach (int rows in new[] { 1, 2, MaxBatch })
+                {
+                    if (rows > MaxBatch) continue;
+                    ReadOnlySpan<float> xs = x.AsSpan(0, rows * inputs), targets = g.AsSpan(0, rows * outputs);
+                    _clipNorm = 1e-6f; // every update below is clipped
+                    if (softmax) Step(xs, classes.AsSpan(0, rows));
+                    Step(xs, targets); // softmax: target rows (they need not sum to 1); else mean squared error
+                    Forward(xs, y.AsSpan(0, rows * outputs));
+                    Backward(targets, dx.AsSpan(0, rows * inputs));
+                    BackwardFromLogits(targets);
+                    ApplyGradients();
+                }
+                WarmLossFunctions();
+            }
+            finally
+            {
+                parameters.AsSpan().CopyTo(_model.Parameters);
+                gradients.AsSpan().CopyTo(_gradients);
+                _hasGradients = hasGradients;
+                _arenaClear = arenaClear;
+                _optimizer.Restore(optimizer);
+                _learningRate = learningRate;
+                _clipNorm = clipNorm;
+                _random = random;
+                _forwardRows = 0;
+            }
+        }
+
+        /// <summary>Calls each public loss function once on two rows of two columns (their first call then costs no compilation).</summary>
+        private static void WarmLossFunctions()
+        {
+            float[] p = { 0.25f, 0.75f, 0.5f, 0.5f }, t = { 0f, 1f, 1f, 0f }, gauss = { 0.1f, -0.2f, 0.3f, 0.1f }, a = { 0.2f, -0.1f };
+            float[] two = { 0.5f, -0.5f }, old = { -1f, -0.7f }, grad = new float[4], grad2 = new float[2];
+            int[] actions = { 1, 0 };
+            Losses.Softmax(p, grad, 2);
+            Losses.SoftmaxCrossEntropy(p, actions, two, grad);
+            Losses.SoftmaxCrossEntropy(p, t, 2, two, grad);
+            Losses.MeanSquaredError(p, t, two, grad);
+            Losses.Huber(p, actions, two, 1f, two, grad);
+            PolicyLosses.CategoricalLogProbability(p, actions, grad2);
+            PolicyLosses.CategoricalPolicyGradient(p, actions, two, 0.01f, grad);
+            PolicyLosses.CategoricalPpo(p, actions, two, old, 0.2f, 0.01f, grad);
+            PolicyLosses.GaussianLogProbability(gauss, a, grad2.AsSpan(0, 1));
+            PolicyLosses.GaussianPolicyGradient(gauss, a, two.AsSpan(0, 1), 0.01f, grad);
+            PolicyLosses.GaussianPpo(gauss, a, two.AsSpan(0, 1), old.AsSpan(0, 1), 0.2f, 0.01f, grad);
+            PolicyLosses.ValueLoss(two, old, two, 0.2f, grad2);
         }
 
         [MethodImpl(KernelHints.Optimize)]

@@ -113,7 +113,7 @@ namespace EmbeddedMlp.Tests.Package
             Assert.That(runtime.GetProperty("noEngineReferences").GetBoolean(), Is.True);
             Assert.That(runtime.GetProperty("allowUnsafeCode").GetBoolean(), Is.True, "the kernels use pointers");
             string[] runtimeRefs = runtime.GetProperty("precompiledReferences").EnumerateArray().Select(e => e.GetString()!).ToArray();
-            Assert.That(runtimeRefs, Has.Member("MessagePack.dll").And.Member("Microsoft.Extensions.ObjectPool.dll"));
+            Assert.That(runtimeRefs, Has.Member("MessagePack.dll").And.No.Member("Microsoft.Extensions.ObjectPool.dll"));
 
             JsonElement tests = Json("tests/EmbeddedMlp.Tests/EmbeddedMlp.Tests.asmdef");
             Assert.That(tests.GetProperty("defineConstraints").EnumerateArray().Select(e => e.GetString()), Has.Member("UNITY_INCLUDE_TESTS"));

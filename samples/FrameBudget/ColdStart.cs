@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using EmbeddedMlp.Training;
+
+namespace EmbeddedMlp.Samples.FrameBudget;
+
+/// <summary>What one fresh process measured: microseconds of the first and of a steady-state call of each operation.</summary>
+public sealed record ColdResult(string Model, bool Warmup, double WarmupUs, double StepFirstUs, double StepSteadyUs,
+    double Predict1FirstUs, double Predict1SteadyUs, double PredictBatchFirstUs, double PredictBatchSteadyUs,
+    double StepEvictedUs, double Predict1EvictedUs, double PredictBatchEvictedUs);
+
+/// <summary>
+/// The first frames of a game: what the first training step and the first inferences cost in a fresh process, without
+/// and with <see cref="Mlp.Warmup"/> / <see cref="Trainer.Warmup"/> (a loading screen), against the same calls in
+/// steady state — each configuration in its own process (<c>--cold</c> starts them: the JIT and every lazily created
+/// buffer start from nothing only once per process).
+/// </summary>
+public static class ColdStart
+{
+    /// <summary>The option that makes a process one child of the cold mode (model name, on|off).</summary>
+    public const string ChildOption = "--cold-child";
+
+    /// <summary>Prefix of the one line a child prints.</summary>
+    public const string ResultPrefix = "cold-result ";
+
+    /// <summary>Runs in a fresh child process: builds, optionally warms up, times the first calls, then the steady state.</summary>
+    public static ColdResult Measure(ReferenceModel m, bool warmup, int threads)
+    {
+        Kernels.KernelDispatch.MaxDegreeOfParallelism = threads;
+        Mlp model = m.Build(seed: 1);
+        var trainer = new Trainer(model, new TrainerOptions { MaxBatch = m.Batch, Optimizer = OptimizerSettings.Adam(), ClipNorm = 1f });
+        var rng = new Xoshiro128(2);
+        var inputs = new float[m.Batch * m.Inputs];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = rng.NextFloat() * 2f - 1f;
+        var labels = new int[m.Batch];
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(m.Outputs);
+        var outputs = new float[m.Batch * m.Outputs];
+
+        // The first calls are timed inline, not through delegates: a delegate's first invocation goes through the
+        // runtime's method-entry stub, which would be counted as the library's cost.
+        Stopwatch.GetTimestamp();
+        long t0 = Stopwatch.GetTimestamp();
+        if (warmup) trainer.Warmup(); // also runs model.Warmup(MaxBatch)
+        long t1 = Stopwatch.GetTimestamp();
+        WarmupDone();
+        long t2 = Stopwatch.GetTimestamp();
+        trainer.Step(inputs, labels);
+        long t3 = Stopwatch.GetTimestamp();
+        model.Predict(inputs.AsSpan(0, m.Inputs), outputs.AsSpan(0, m.Outputs));
+        long t4 = Stopwatch.GetTimestamp();
+        model.Predict(inputs, outputs);
+        long t5 = Stopwatch.GetTimestamp();
+        FirstCallsDone();
+        double warmupUs = warmup ? Us(t1 - t0) : 0, stepFirst = Us(t3 - t2), predict1First = Us(t4 - t3), predictBatchFirst = Us(t5 - t4);
+
+        Action step = () => trainer.Step(inputs, labels);
+        Action predict1 = () => model.Predict(inputs.AsSpan(0, m.Inputs), outputs.AsSpan(0, m.Outputs));
+        Action predictBatch = () => model.Predict(inputs, outputs);
+
+        // Steady state: long enough for the runtime to have tiered up anything that was not compiled optimised.
+        var clock = Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 600)
+        {
+            step();
+            predict1();
+            predictBatch();
+        }
+        double stepSteady = Median(step), predict1Steady = Median(predict1), predictBatchSteady = Median(predictBatch);
+        double stepEvicted = Median(step, evict: true), predict1Evicted = Median(predict1, evict: true), predictBatchEvicted = Median(predictBatch, evict: true);
+        return new ColdResult(m.Name, warmup, warmupUs, stepFirst, stepSteady, predict1First, predict1Steady, predictBatchFirst, predictBatchSteady,
+            stepEvicted, predict1Evicted, predictBatchEvicted);
+    }
+
+    /// <summary>Marks, in a JIT log (<c>DOTNET_JitStdOutFile</c>), the end of the warm-up: compiled when first called.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void WarmupDone() { }
+
+    /// <summary>Marks, in a JIT log, the end of the first calls: nothing of the runtime should be compiled after it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void FirstCallsDone() { }
+
+    private static double Time(Action call)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        call();
+        return Us(Stopwatch.GetTimestamp() - t0);
+    }
+
+    private static double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+
+    /// <summary>Median of 31 timed calls; with <paramref name="evict"/>, each after the caches are flushed by <see cref="Evict"/>.</summary>
+    private static double Median(Action call, bool evict = false)
+    {
+        var us = new double[31];
+        for (int i = 0; i < us.Length; i++)
+        {
+            if (evict) Evict();
+            us[i] = Time(call);
+        }
+        Array.Sort(us);
+        return us[us.Length / 2];
+    }
+
+    private static readonly long[] s_sweep = new long[64 << 17]; // 64 MB: more than this machine's caches
+
+    /// <summary>
+    /// What a game does between two frames' calls to the runtime, roughly: touches 64 MB of other data (the caches no
+    /// longer hold the model or the runtime's code). A call after it is a steady-state call with cold caches: the
+    /// yardstick for a first call, which also finds cold caches whatever was warmed before.
+    /// </summary>
+    private static void Evict()
+    {
+        long[] a = s_sweep;
+        for (int i = 0; i < a.Length; i += 8) a[i]++;
+    }
+
+    public static string Format(ColdResult r) => ResultPrefix + string.Join(' ', new[]
+    {
+        r.Model, r.Warmup ? "on" : "off",
+        F(r.WarmupUs), F(r.StepFirstUs), F(r.StepSteadyUs), F(r.Predict1FirstUs), F(r.Predict1SteadyUs), F(r.PredictBatchFirstUs), F(r.PredictBatchSteadyUs),
+        F(r.StepEvictedUs), F(r.Predict1EvictedUs), F(r.PredictBatchEvictedUs),
+    });
+
+    public static ColdResult Parse(string line)
+    {
+        string[] f = line.Substring(ResultPrefix.Length).Split(' ');
+        double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+        return new ColdResult(f[0], f[1] == "on", D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11));
+    }
+
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Starts this program again as a child of the cold mode for <paramref name="m"/> and returns its result line
+    /// parsed. <paramref name="environment"/> adds variables to the child's environment (e.g. a JIT log).
+    /// </summary>
+    public static ColdResult RunChild(ReferenceModel m, bool warmup, int threads, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = SelfStart(ChildOption, m.Name, warmup ? "on" : "off", "--threads", threads.ToString(CultureInfo.InvariantCulture));
+        if (environment != null)
+            foreach (var kv in environment) start.Environment[kv.Key] = kv.Value;
+        using Process p = Process.Start(start)!;
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        foreach (string line in stdout.Split('\n'))
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal)) return Parse(line.TrimEnd('\r'));
+        throw new InvalidOperationException($"the child process for {m.Name} (warm-up {(warmup ? "on" : "off")}) exited with {p.ExitCode} and no result: {stderr}{stdout}");
+    }
+
+    /// <summary>How to start this program again: its apphost, or <c>dotnet FrameBudget.dll</c>.</summary>
+    private static ProcessStartInfo SelfStart(params string[] args)
+    {
+        string dll = typeof(ColdStart).Assembly.Location;
+        string? host = Environment.ProcessPath;
+        bool viaDotnet = host is null || Path.GetFileNameWithoutExtension(host) == "dotnet" || Path.GetFileNameWithoutExtension(host) != Path.GetFileNameWithoutExtension(dll);
+        var start = new ProcessStartInfo(viaDotnet ? DotnetHost() : host!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (viaDotnet) start.ArgumentList.Add(dll);
+        foreach (string a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    private static string DotnetHost()
+    {
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host)) return host;
+        string? self = Environment.ProcessPath;
+        return self != null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+
+    /// <summary>The cold-mode table: for each model, the median over <paramref name="runs"/> fresh processes per setting.</summary>
+    public static void Report(IReadOnlyList<ReferenceModel> models, int runs, int threads, TextWriter output)
+    {
+        output.WriteLine($"{"model",-18} {"Warmup",-6} {"Warmup cost",11} {"first Step",22} {"first Predict(1 row)",22} {"first Predict(batch)",22}");
+        output.WriteLine(new string('-', 18 + 1 + 6 + 1 + 11 + 3 * 23));
+        foreach (ReferenceModel m in models)
+            foreach (bool warmup in new[] { false, true })
+            {
+                var results = new List<ColdResult>();
+                for (int r = 0; r < runs; r++) results.Add(RunChild(m, warmup, threads));
+                double Med(Func<ColdResult, double> f)
+                {
+                    var v = results.ConvertAll(x => f(x));
+                    v.Sort();
+                    return v[v.Count / 2];
+                }
+                string Cell(Func<ColdResult, double> first, Func<ColdResult, double> hot, Func<ColdResult, double> cold) =>
+                    string.Create(CultureInfo.InvariantCulture, $"{Us(Med(first))} ({Ratio(Med(x => first(x) / hot(x)))}/{Ratio(Med(x => first(x) / cold(x)))})");
+                output.WriteLine($"{m.Name,-18} {(warmup ? "on" : "off"),-6} {(warmup ? Us(Med(x => x.WarmupUs)) : "-"),11} " +
+                    $"{Cell(x => x.StepFirstUs, x => x.StepSteadyUs, x => x.StepEvictedUs),22} " +
+                    $"{Cell(x => x.Predict1FirstUs, x => x.Predict1SteadyUs, x => x.Predict1EvictedUs),22} " +
+                    $"{Cell(x => x.PredictBatchFirstUs, x => x.PredictBatchSteadyUs, x => x.PredictBatchEvictedUs),22}");
+            }
+        output.WriteLine();
+        output.WriteLine("(a/b): the first call against the same call in steady state with warm caches (a), and in steady state right");
+        output.WriteLine("after 64 MB of other data was touched (b: what a game's frame does to the caches between two calls).");
+    }
+
+    private static string Ratio(double r) => r >= 100 ? r.ToString("F0", CultureInfo.InvariantCulture) + "×" : r.ToString("F1", CultureInfo.InvariantCulture) + "×";
+
+    private static string Us(double us) => us >= 10_000
+        ? (us / 1000).ToString("F1", CultureInfo.InvariantCulture) + " ms"
+        : us.ToString("F0", CultureInfo.InvariantCulture) + " µs";
+}
