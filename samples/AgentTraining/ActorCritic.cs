@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
@@ -15,7 +16,10 @@ namespace EmbeddedMlp.Samples.AgentTraining;
 /// and sample weights = the normalised advantages A = G − V(s) (the policy-gradient loss −mean(A·log π(a|s))), plus
 /// an entropy bonus β·H(π) that keeps the policy from turning deterministic too early; the critic by regression on G.</item>
 /// </list>
-/// Every buffer is allocated by the constructor; <see cref="Act"/> and <see cref="Record"/> allocate nothing.
+/// Every buffer is allocated by the constructor; <see cref="Act"/> and <see cref="Record"/> allocate nothing. The
+/// methods that run every frame are marked <c>AggressiveOptimization</c>, as game code called every frame should be:
+/// compiled fully optimised at their first call, they are never recompiled mid-game (tier-up, or on-stack replacement
+/// of a hot loop, which compiles on the game's thread).
 /// </summary>
 public sealed class ActorCritic
 {
@@ -75,8 +79,16 @@ public sealed class ActorCritic
         _batchProbs = new float[agents * Actions];
         _policyTargets = new float[agents * Actions];
 
-        // Warm the one-row inference path used at time-ups, so its workspace exists before the game loop runs.
-        Value.Predict(_ringObs.AsSpan(0, Obs), _oneValue);
+    }
+
+    /// <summary>
+    /// The loading screen: runs every path of both networks once (<see cref="Trainer.Warmup"/>, which also warms
+    /// batched and one-row inference), leaving weights and optimizer state as they were.
+    /// </summary>
+    public void Warmup()
+    {
+        _policyTrainer.Warmup();
+        _valueTrainer.Warmup();
     }
 
     /// <summary>The shared policy (what a shipped game keeps).</summary>
@@ -95,6 +107,7 @@ public sealed class ActorCritic
     /// probabilities) and of the critic, one training step of each on the frame played <c>Horizon</c> frames ago,
     /// then an action sampled per agent. <paramref name="observations"/> [agents, 4] → <paramref name="actions"/> [agents].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<float> observations, Span<int> actions)
     {
         Policy.Predict(observations, _probs);
@@ -117,6 +130,7 @@ public sealed class ActorCritic
     /// What the game did with this frame's actions: rewards, outcomes and the observations right after the tick
     /// (before ended episodes restart; for a time-up that is the state whose value the return is cut with).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(ReadOnlySpan<float> rewards, ReadOnlySpan<TickOutcome> outcomes, ReadOnlySpan<float> observationsAfter)
     {
         int slot = (int)(_frame % _horizon);
@@ -135,6 +149,7 @@ public sealed class ActorCritic
         _frame++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Sample(ReadOnlySpan<float> probabilities)
     {
         float u = _rng.NextFloat(), cumulative = 0f;
@@ -147,6 +162,7 @@ public sealed class ActorCritic
     }
 
     /// <summary>Learns from the ticks in <paramref name="oldest"/> (played Horizon frames ago); <c>_values</c> holds V of the current states.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Learn(int oldest)
     {
         float gamma = _settings.Gamma;
@@ -190,6 +206,7 @@ public sealed class ActorCritic
     /// sum to 0, makes the two equal. (Without the entropy term, class targets = actions and sample weights = A give
     /// the same gradient: <c>Step(obs, actions, advantages)</c>.) π is the policy's current output on the batch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BuildPolicyTargets(ReadOnlySpan<float> obs, ReadOnlySpan<int> actions)
     {
         Policy.Predict(obs, _batchProbs);

@@ -20,6 +20,8 @@ public sealed class AgentTrainingResult
     /// <summary>Learning curve: mean length of the last 100 episodes every <see cref="CurveEvery"/> frames.</summary>
     public float[] Curve { get; init; } = Array.Empty<float>();
     public int CurveEvery { get; init; }
+    /// <summary>What <see cref="ActorCritic.Warmup"/> cost before the first frame (the loading screen), in microseconds.</summary>
+    public double WarmupMicroseconds { get; init; }
     /// <summary>Cost of the learning work (act + train) per frame, after warm-up.</summary>
     public FrameCost Cost { get; init; }
     /// <summary>Gen-0 collections during the frames after warm-up (counts gen-1 and gen-2 ones too).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.IO;
 
@@ -13,11 +14,15 @@ namespace EmbeddedMlp.Samples.AgentTraining;
 /// </summary>
 public static class AgentTrainingRun
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AgentTrainingResult Run(AgentTrainingOptions options, TextWriter? progress = null)
     {
         int n = options.Agents;
         var arena = new CartPoleArena(n, options.Seed * 0x9E3779B97F4A7C15UL + 17);
         var learner = new ActorCritic(n, options.Learner, options.Seed);
+        long warmupStart = Stopwatch.GetTimestamp();
+        learner.Warmup(); // a game does this behind its loading screen
+        double warmupUs = (Stopwatch.GetTimestamp() - warmupStart) * 1e6 / Stopwatch.Frequency;
         var episodes = new EpisodeStats(options.SuccessWindow);
         var line = progress is null ? null : new ProgressLine(progress);
 
@@ -118,6 +123,7 @@ public static class AgentTrainingRun
             Curve = curve.AsSpan(0, frame / options.CurveEvery).ToArray(),
             CurveEvery = options.CurveEvery,
             Cost = FrameCost.FromTicks(cost.AsSpan(measuredFrom, frame - measuredFrom)),
+            WarmupMicroseconds = warmupUs,
             GcCollectionsAfterWarmup = gc,
             AllocatedBytesAfterWarmup = allocated,
             Saves = saves,

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
@@ -21,6 +22,7 @@ public struct CartPole
     public float X, XDot, Theta, ThetaDot;
 
     /// <summary>A new episode: every state variable uniform in [−0.05, 0.05].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(ref Xoshiro128 rng)
     {
         X = Small(ref rng); XDot = Small(ref rng); Theta = Small(ref rng); ThetaDot = Small(ref rng);
@@ -29,6 +31,7 @@ public struct CartPole
     private static float Small(ref Xoshiro128 rng) => (rng.NextFloat() - 0.5f) * 0.1f;
 
     /// <summary>Advances one tick under <paramref name="action"/>; returns true when the pole fell or the cart left the track.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Step(int action)
     {
         const float totalMass = CartMass + PoleMass, poleMassLength = PoleMass * HalfPoleLength;
@@ -46,6 +49,7 @@ public struct CartPole
     }
 
     /// <summary>Writes the observation, each variable scaled to roughly [−1, 1], into <paramref name="destination"/> (4 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Observe(Span<float> destination)
     {
         destination[0] = X / PositionLimit;

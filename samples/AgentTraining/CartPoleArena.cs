@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
@@ -43,6 +44,7 @@ public sealed class CartPoleArena
     public int EpisodeTicks(int agent) => _ticks[agent];
 
     /// <summary>Writes every agent's observation: [Count, 4] row-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(Span<float> observations)
     {
         for (int i = 0; i < _carts.Length; i++)
@@ -50,6 +52,7 @@ public sealed class CartPoleArena
     }
 
     /// <summary>One 60 Hz tick for every agent: applies the actions, writes the rewards and how each tick ended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ReadOnlySpan<int> actions, Span<float> rewards, Span<TickOutcome> outcomes)
     {
         for (int i = 0; i < _carts.Length; i++)
@@ -65,6 +68,7 @@ public sealed class CartPoleArena
     /// Starts a new episode for every agent whose tick ended it, records the finished episode's length in
     /// <paramref name="episodes"/>, and overwrites that agent's row of <paramref name="observations"/> with its new start.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ResetEnded(ReadOnlySpan<TickOutcome> outcomes, EpisodeStats episodes, Span<float> observations)
     {
         for (int i = 0; i < _carts.Length; i++)

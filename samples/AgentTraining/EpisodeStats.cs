@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
@@ -27,6 +28,7 @@ public sealed class EpisodeStats
     /// <summary>Mean length over the last <see cref="Window"/> episodes (fewer at the start; 0 before the first).</summary>
     public double WindowMean => _filled == 0 ? 0 : (double)_windowSum / _filled;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int length)
     {
         if (_filled == _window.Length) _windowSum -= _window[_next];

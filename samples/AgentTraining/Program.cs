@@ -46,7 +46,7 @@ Console.WriteLine();
 Console.WriteLine(r.Succeeded
     ? $"SUCCESS at frame {r.FramesToSuccess} ({r.FramesToSuccess / 60.0:F0} s of game time); run ended at frame {r.Frames}: {r.Episodes} episodes, {r.TrainingSteps} training steps per network, mean length {r.FinalMeanLength:F1}"
     : $"NOT SOLVED within {r.Frames} frames: mean length {r.FinalMeanLength:F1} over the last {options.SuccessWindow} episodes ({r.Episodes} episodes)");
-Console.WriteLine($"act + train per frame: {r.Cost}");
+Console.WriteLine($"act + train per frame: {r.Cost}; loading-screen Warmup {r.WarmupMicroseconds / 1000:F0} ms");
 Console.WriteLine($"after warm-up ({options.WarmupFrames} frames): {r.GcCollectionsAfterWarmup} GC collections, {r.AllocatedBytesAfterWarmup} bytes allocated by the game loop");
 
 if (options.OutPath is not null)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.IO;
 
@@ -18,6 +19,7 @@ public sealed class ProgressLine
 
     public ProgressLine(TextWriter writer) => _writer = writer;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(int frame, long episodes, double meanLength, double meanCostUs, double maxCostUs, float policyLoss, float valueLoss)
     {
         _length = 0;
@@ -32,6 +34,7 @@ public sealed class ProgressLine
         _writer.Write(_buffer, 0, _length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Text(string s)
     {
         s.AsSpan().CopyTo(_buffer.AsSpan(_length));
@@ -39,6 +42,7 @@ public sealed class ProgressLine
     }
 
     /// <summary>Right-aligned in <paramref name="width"/> characters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Number(double value, int width, string format)
     {
         Span<char> digits = stackalloc char[32];

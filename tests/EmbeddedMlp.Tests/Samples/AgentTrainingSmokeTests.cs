@@ -21,15 +21,43 @@ namespace EmbeddedMlp.Tests.Samples
         [Test]
         public void GameLoopAllocatesNothingAfterWarmup()
         {
-            // Progress lines go to a writer that discards them, so their formatting is part of the measured loop.
-            AgentTrainingResult r = AgentTrainingRun.Run(Short(1, 400), TextWriter.Null);
+            // The sample's own settings (a progress line every 250 frames, the first after the 100 warm-up frames), its
+            // lines formatted into a writer that discards them.
+            var defaults = new AgentTrainingOptions();
+            Assert.That(defaults.ProgressEvery, Is.GreaterThan(defaults.WarmupFrames), "a progress line is printed after the allocation baseline");
+            AgentTrainingResult r = AgentTrainingRun.Run(new AgentTrainingOptions { Seed = 1, MaxFrames = 600, StopAtSuccess = false }, TextWriter.Null);
 
-            Assert.That(r.Frames, Is.EqualTo(400));
-            Assert.That(r.TrainingSteps, Is.EqualTo(400 - new ActorCriticSettings().Horizon), "one step per frame once the horizon is filled");
+            Assert.That(r.Frames, Is.EqualTo(600));
+            Assert.That(r.TrainingSteps, Is.EqualTo(600 - new ActorCriticSettings().Horizon), "one step per frame once the horizon is filled");
             Assert.That(r.Episodes, Is.GreaterThan(0));
-            Assert.That(r.Cost.Frames, Is.EqualTo(300));
+            Assert.That(r.Cost.Frames, Is.EqualTo(500));
             Assert.That(r.AllocatedBytesAfterWarmup, Is.EqualTo(0), "bytes allocated by the game loop after warm-up");
             Assert.That(r.GcCollectionsAfterWarmup, Is.EqualTo(0), "GC collections after warm-up");
+            Assert.That(r.WarmupMicroseconds, Is.GreaterThan(0), "the loading-screen warm-up ran");
+        }
+
+        /// <summary>
+        /// The sample exactly as a user runs it — its own process, progress lines on, written to the real console — for
+        /// 1,200 frames (four progress lines after the allocation baseline): 0 bytes and no collection after warm-up,
+        /// and the frame-cost summary with its tail percentiles.
+        /// </summary>
+        [Test]
+        public void TheRealProcessWithProgressLinesAllocatesNothingAfterWarmup()
+        {
+            string dll = Path.Combine(AppContext.BaseDirectory, "AgentTraining.dll");
+            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            var start = new System.Diagnostics.ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host!)
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            foreach (string a in new[] { dll, "--frames", "1200", "--full-budget" }) start.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(start)!;
+            string stdout = p.StandardOutput.ReadToEnd();
+            string stderr = p.StandardError.ReadToEnd();
+            Assert.That(p.WaitForExit(120_000), Is.True);
+            Assert.That(stdout, Does.Contain("frame    1000"), "progress lines were printed after the baseline");
+            Assert.That(stdout, Does.Contain("after warm-up (100 frames): 0 GC collections, 0 bytes allocated by the game loop"), stdout + stderr);
+            Assert.That(stdout, Does.Match(@"p50 \d+ µs, p99 \d+ µs, p99\.9 \d+ µs, max \d+ µs over 1100 frames"), stdout);
         }
 
         [Test]
