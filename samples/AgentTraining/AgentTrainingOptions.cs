@@ -1,21 +1,53 @@
+using EmbeddedMlp.Agents;
+
 namespace EmbeddedMlp.Samples.AgentTraining;
 
-/// <summary>What one training run does; <see cref="CommandLine"/> builds it from the arguments.</summary>
-public sealed class AgentTrainingOptions
+/// <summary>Learning algorithms of the sample.</summary>
+public enum Algorithm
 {
+    /// <summary>Advantage actor-critic with n-step returns (the sample's own, <see cref="ActorCritic"/>).</summary>
+    A2c,
+    /// <summary>Double DQN (the runtime's <see cref="Dqn"/>).</summary>
+    Dqn,
+    /// <summary>PPO (the runtime's <see cref="Ppo"/>).</summary>
+    Ppo,
+}
+
+/// <summary>Game worlds of the sample.</summary>
+public enum World
+{
+    /// <summary>Cart-poles at 60 Hz, 500-tick episodes, discrete actions (<see cref="CartPoleArena"/>).</summary>
+    CartPole,
+    /// <summary>Gym's Pendulum-v1 swing-up, 200-step episodes, a continuous torque (<see cref="PendulumArena"/>).</summary>
+    Pendulum,
+}
+
+/// <summary>What one training run does; <see cref="CommandLine"/> builds it from the arguments.</summary>
+public sealed record AgentTrainingOptions
+{
+    /// <summary>The learning algorithm.</summary>
+    public Algorithm Algorithm { get; init; } = Algorithm.A2c;
+    /// <summary>The game world.</summary>
+    public World World { get; init; } = World.CartPole;
     /// <summary>Seed of everything random (weights, episode starts, action sampling): same seed, same run, bit for bit.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Agents playing at once, all acting through one batched <c>Predict</c>.</summary>
     public int Agents { get; init; } = 32;
-    /// <summary>Frame budget: the run stops here if the success criterion was not met before.</summary>
+    /// <summary>Frame budget: the run stops here if the success criterion was not met before (or at the end, with <see cref="StopAtSuccess"/> off).</summary>
     public int MaxFrames { get; init; } = 30_000;
-    /// <summary>Success: mean episode length over the last <see cref="SuccessWindow"/> episodes at least this.</summary>
-    public double SuccessMeanLength { get; init; } = 475;
+    /// <summary>Success: mean episode score over the last <see cref="SuccessWindow"/> episodes at least this (length for CartPole, return for the pendulum).</summary>
+    public double SuccessScore { get; init; } = 475;
     /// <summary>Episodes in the success window.</summary>
     public int SuccessWindow { get; init; } = 100;
     /// <summary>Stop as soon as the criterion is met (else run the whole budget).</summary>
     public bool StopAtSuccess { get; init; } = true;
-    /// <summary>Frames excluded from the cost percentiles and the GC count (JIT, first workspaces).</summary>
+    /// <summary>Microseconds of each frame that learning updates may take (a <see cref="TrainingBudget"/>).</summary>
+    public double TrainingBudgetMicroseconds { get; init; } = 2000;
+    /// <summary>Updates run every frame whatever the budget, when queued.</summary>
+    public int MinimumUpdatesPerFrame { get; init; } = 1;
+    /// <summary>Guard the learner with a <see cref="PolicyGuard"/> (null = no guard).</summary>
+    public PolicyGuardSettings? Guard { get; init; }
+    /// <summary>Frames excluded from the cost percentiles and the GC count (the first frames after the loading screen).</summary>
     public int WarmupFrames { get; init; } = 100;
     /// <summary>A progress line every this many frames; 0 = none.</summary>
     public int ProgressEvery { get; init; } = 250;
@@ -25,6 +57,13 @@ public sealed class AgentTrainingOptions
     public string? OutPath { get; init; }
     /// <summary>Also save to <see cref="OutPath"/> every this many frames during the run; 0 = only at the end.</summary>
     public int SaveEvery { get; init; }
-    /// <summary>Learner hyper-parameters.</summary>
-    public ActorCriticSettings Learner { get; init; } = new();
+    /// <summary>A2C hyper-parameters.</summary>
+    public ActorCriticSettings ActorCritic { get; init; } = new();
+    /// <summary>DQN hyper-parameters.</summary>
+    public DqnSettings Dqn { get; init; } = new();
+    /// <summary>PPO hyper-parameters (<see cref="CommandLine"/> picks them per world).</summary>
+    public PpoSettings Ppo { get; init; } = new();
+
+    /// <summary>Environment steps per frame: one per agent.</summary>
+    public long StepsPerFrame => Agents;
 }

@@ -5,24 +5,33 @@ namespace EmbeddedMlp.Samples.AgentTraining;
 /// <summary>What a training run measured.</summary>
 public sealed class AgentTrainingResult
 {
-    public ulong Seed { get; init; }
-    public int Agents { get; init; }
+    /// <summary>The options of the run.</summary>
+    public AgentTrainingOptions Options { get; init; } = null!;
+    /// <summary>The learner and its settings, in one line.</summary>
+    public string LearnerDescription { get; init; } = "";
     /// <summary>Frames played.</summary>
     public int Frames { get; init; }
+    /// <summary>Environment steps taken, one per agent and frame.</summary>
+    public long EnvironmentSteps => (long)Frames * Options.Agents;
     /// <summary>First frame (1-based) at which the success criterion held; null if it never did within the budget.</summary>
     public int? FramesToSuccess { get; init; }
+    /// <summary>Environment steps taken by the first success.</summary>
+    public long? StepsToSuccess => FramesToSuccess * (long)Options.Agents;
     /// <summary>Episodes finished.</summary>
     public long Episodes { get; init; }
-    /// <summary>Mean length of the last 100 episodes at the end of the run.</summary>
-    public double FinalMeanLength { get; init; }
-    /// <summary>Training steps of each network.</summary>
-    public long TrainingSteps { get; init; }
-    /// <summary>Learning curve: mean length of the last 100 episodes every <see cref="CurveEvery"/> frames.</summary>
+    /// <summary>Mean score of the last 100 episodes at the end of the run.</summary>
+    public double FinalMeanScore { get; init; }
+    /// <summary>The lowest mean score of any 100-episode window ending after the first success (NaN without success).</summary>
+    public double LowestMeanAfterSuccess { get; init; }
+    /// <summary>Learning updates run.</summary>
+    public long Updates { get; init; }
+    /// <summary>Times the policy guard put the best parameters back (0 without a guard).</summary>
+    public int GuardRestores { get; init; }
+    /// <summary>Learning curve: mean score of the last 100 episodes every <see cref="AgentTrainingOptions.CurveEvery"/> frames.</summary>
     public float[] Curve { get; init; } = Array.Empty<float>();
-    public int CurveEvery { get; init; }
-    /// <summary>What <see cref="ActorCritic.Warmup"/> cost before the first frame (the loading screen), in microseconds.</summary>
+    /// <summary>What the learner's warm-up cost before the first frame (the loading screen), in microseconds.</summary>
     public double WarmupMicroseconds { get; init; }
-    /// <summary>Cost of the learning work (act + train) per frame, after warm-up.</summary>
+    /// <summary>Cost of the learning work (act + record + updates) per frame, after warm-up.</summary>
     public FrameCost Cost { get; init; }
     /// <summary>Gen-0 collections during the frames after warm-up (counts gen-1 and gen-2 ones too).</summary>
     public int GcCollectionsAfterWarmup { get; init; }
@@ -39,7 +48,7 @@ public sealed class AgentTrainingResult
     /// bytes, like the save times, are kept out of <see cref="AllocatedBytesAfterWarmup"/> and <see cref="Cost"/>.
     /// </summary>
     public long SaveAllocatedBytes { get; init; }
-    /// <summary>The trained shared policy.</summary>
+    /// <summary>The trained network a game ships.</summary>
     public Mlp Policy { get; init; } = null!;
 
     public bool Succeeded => FramesToSuccess.HasValue;

@@ -3,23 +3,13 @@ using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
-/// <summary>How an agent's tick ended.</summary>
-public enum TickOutcome : byte
-{
-    /// <summary>The episode goes on.</summary>
-    Running = 0,
-    /// <summary>The pole fell or the cart left the track: a true end (no future reward).</summary>
-    Failed = 1,
-    /// <summary>The episode reached <see cref="CartPoleArena.MaxEpisodeLength"/> ticks: cut off, not failed.</summary>
-    TimeUp = 2,
-}
-
 /// <summary>
 /// The game world: <see cref="Count"/> cart-poles side by side, each in its own episode. Reward is 1 per tick the
-/// pole stays up; an episode lasts at most <see cref="MaxEpisodeLength"/> ticks (CartPole-v1's limit). Every array is
-/// allocated here, once.
+/// pole stays up; an episode is <b>terminated</b> when the pole falls or the cart leaves the track and <b>truncated</b>
+/// (cut off, not failed) after <see cref="MaxEpisodeLength"/> ticks (CartPole-v1's limit). An episode's score is its
+/// length. Every array is allocated here, once.
 /// </summary>
-public sealed class CartPoleArena
+public sealed class CartPoleArena : IArena
 {
     /// <summary>Ticks after which an episode is cut off (8.3 s of game time at 60 Hz).</summary>
     public const int MaxEpisodeLength = 500;
@@ -37,8 +27,10 @@ public sealed class CartPoleArena
         for (int i = 0; i < count; i++) _carts[i].Reset(ref _rng);
     }
 
-    /// <summary>Number of agents.</summary>
     public int Count => _carts.Length;
+    public int ObservationSize => CartPole.ObservationSize;
+    public int DiscreteActions => CartPole.ActionCount;
+    public int ContinuousActions => 0;
 
     /// <summary>Ticks so far in agent <paramref name="agent"/>'s current episode.</summary>
     public int EpisodeTicks(int agent) => _ticks[agent];
@@ -51,29 +43,33 @@ public sealed class CartPoleArena
             _carts[i].Observe(observations.Slice(i * CartPole.ObservationSize, CartPole.ObservationSize));
     }
 
-    /// <summary>One 60 Hz tick for every agent: applies the actions, writes the rewards and how each tick ended.</summary>
+    /// <summary>One 60 Hz tick for every agent under its action (0 = push left, 1 = push right).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(ReadOnlySpan<int> actions, Span<float> rewards, Span<TickOutcome> outcomes)
+    public void Step(ReadOnlySpan<int> actions, Span<float> rewards, Span<bool> terminated, Span<bool> truncated)
     {
         for (int i = 0; i < _carts.Length; i++)
         {
             bool failed = _carts[i].Step(actions[i]);
             _ticks[i]++;
             rewards[i] = 1f;
-            outcomes[i] = failed ? TickOutcome.Failed : _ticks[i] >= MaxEpisodeLength ? TickOutcome.TimeUp : TickOutcome.Running;
+            terminated[i] = failed;
+            truncated[i] = !failed && _ticks[i] >= MaxEpisodeLength;
         }
     }
+
+    public void Step(IAgentLearner learner, Span<float> rewards, Span<bool> terminated, Span<bool> truncated) =>
+        Step(learner.DiscreteActions, rewards, terminated, truncated);
 
     /// <summary>
     /// Starts a new episode for every agent whose tick ended it, records the finished episode's length in
     /// <paramref name="episodes"/>, and overwrites that agent's row of <paramref name="observations"/> with its new start.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ResetEnded(ReadOnlySpan<TickOutcome> outcomes, EpisodeStats episodes, Span<float> observations)
+    public void ResetEnded(ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, EpisodeStats episodes, Span<float> observations)
     {
         for (int i = 0; i < _carts.Length; i++)
         {
-            if (outcomes[i] == TickOutcome.Running) continue;
+            if (!terminated[i] && !truncated[i]) continue;
             episodes.Add(_ticks[i]);
             _ticks[i] = 0;
             _carts[i].Reset(ref _rng);

@@ -3,17 +3,17 @@ using System.Runtime.CompilerServices;
 
 namespace EmbeddedMlp.Samples.AgentTraining;
 
-/// <summary>Lengths of finished episodes: total count and the mean over a sliding window of the most recent ones.</summary>
+/// <summary>Scores of finished episodes (lengths, returns): total count and the mean over a sliding window of the most recent ones.</summary>
 public sealed class EpisodeStats
 {
-    private readonly int[] _window;
+    private readonly double[] _window;
     private int _next, _filled;
-    private long _windowSum;
+    private double _windowSum;
 
     public EpisodeStats(int window)
     {
         if (window < 1) throw new ArgumentOutOfRangeException(nameof(window), window, $"window: expected at least 1, found {window}.");
-        _window = new int[window];
+        _window = new double[window];
     }
 
     /// <summary>Episodes finished so far.</summary>
@@ -25,16 +25,40 @@ public sealed class EpisodeStats
     /// <summary>True once a whole window of episodes has finished.</summary>
     public bool WindowFull => _filled == _window.Length;
 
-    /// <summary>Mean length over the last <see cref="Window"/> episodes (fewer at the start; 0 before the first).</summary>
-    public double WindowMean => _filled == 0 ? 0 : (double)_windowSum / _filled;
+    /// <summary>Mean score over the last <see cref="Window"/> episodes (fewer at the start; 0 before the first).</summary>
+    public double WindowMean => _filled == 0 ? 0 : _windowSum / _filled;
+
+    /// <summary>The score of the episode finished last.</summary>
+    public double Last { get; private set; }
+
+    /// <summary>Also told every finished episode's score (optional).</summary>
+    public EmbeddedMlp.Agents.PolicyGuard? Guard { get; set; }
+
+    /// <summary>
+    /// The lowest window mean seen since <see cref="StartTrackingLowest"/> — every window of the last
+    /// <see cref="Window"/> episodes ending after that call counts (NaN before).
+    /// </summary>
+    public double LowestWindowMean { get; private set; } = double.NaN;
+
+    private bool _tracking;
+
+    /// <summary>From now on, keep the lowest window mean (the stability figure: call it at the first success).</summary>
+    public void StartTrackingLowest()
+    {
+        _tracking = true;
+        if (WindowFull) LowestWindowMean = WindowMean;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(int length)
+    public void Add(double score)
     {
         if (_filled == _window.Length) _windowSum -= _window[_next];
         else _filled++;
-        _window[_next] = length;
-        _windowSum += length;
+        _window[_next] = score;
+        _windowSum += score;
+        Last = score;
+        Guard?.ReportEpisode((float)score);
+        if (_tracking && WindowFull && !(WindowMean >= LowestWindowMean)) LowestWindowMean = WindowMean;
         _next = (_next + 1) % _window.Length;
         Count++;
     }

@@ -3,7 +3,7 @@ using System.IO;
 using EmbeddedMlp;
 using EmbeddedMlp.Samples.AgentTraining;
 
-// Agents that learn to balance cart-poles inside a running 60 Hz game loop. See README.md.
+// Agents that learn inside a running game loop: cart-poles (a2c, dqn, ppo) or pendulums (ppo). See README.md.
 AgentTrainingOptions options;
 bool quiet;
 try
@@ -23,10 +23,15 @@ if (options.OutPath is not null && !Directory.Exists(Path.GetDirectoryName(Path.
     return 2;
 }
 
-Console.WriteLine($"CartPole at 60 Hz, {options.Agents} agents, seed {options.Seed}: advantage actor-critic " +
-                  $"({options.Learner.Horizon}-step returns, {options.Learner.HiddenActivation.ToName()} hidden layers), one batched Predict and one training step per network every frame.");
-Console.WriteLine($"Success: mean episode length ≥ {options.SuccessMeanLength} over the last {options.SuccessWindow} episodes " +
-                  $"(episodes cut at {CartPoleArena.MaxEpisodeLength} ticks), within {options.MaxFrames} frames.");
+bool pendulum = options.World == World.Pendulum;
+string scoreName = pendulum ? "mean return" : "mean length";
+Console.WriteLine(pendulum
+    ? $"Pendulum swing-up (Gym Pendulum-v1 dynamics and reward), {options.Agents} agents, seed {options.Seed}: {Report.LearnerName(options)}."
+    : $"CartPole at 60 Hz, {options.Agents} agents, seed {options.Seed}: {Report.LearnerName(options)}.");
+Console.WriteLine($"Success: {scoreName} ≥ {options.SuccessScore} over the last {options.SuccessWindow} episodes " +
+                  $"({(pendulum ? $"{PendulumArena.EpisodeLength}-step episodes" : $"episodes cut at {CartPoleArena.MaxEpisodeLength} ticks")}), " +
+                  $"within {options.MaxFrames} frames ({(long)options.MaxFrames * options.Agents:N0} environment steps); " +
+                  $"learning updates within {options.TrainingBudgetMicroseconds:F0} µs a frame{(options.Guard is null ? "" : "; policy guard on")}.");
 
 AgentTrainingResult r;
 try
@@ -39,20 +44,5 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     return 3;
 }
 
-Console.WriteLine();
-Console.WriteLine($"Learning curve: mean episode length of the last {options.SuccessWindow} episodes");
-Console.Write(TextChart.Render(r.Curve, CartPoleArena.MaxEpisodeLength, r.CurveEvery));
-Console.WriteLine();
-Console.WriteLine(r.Succeeded
-    ? $"SUCCESS at frame {r.FramesToSuccess} ({r.FramesToSuccess / 60.0:F0} s of game time); run ended at frame {r.Frames}: {r.Episodes} episodes, {r.TrainingSteps} training steps per network, mean length {r.FinalMeanLength:F1}"
-    : $"NOT SOLVED within {r.Frames} frames: mean length {r.FinalMeanLength:F1} over the last {options.SuccessWindow} episodes ({r.Episodes} episodes)");
-Console.WriteLine($"act + train per frame: {r.Cost}; loading-screen Warmup {r.WarmupMicroseconds / 1000:F0} ms");
-Console.WriteLine($"after warm-up ({options.WarmupFrames} frames): {r.GcCollectionsAfterWarmup} GC collections, {r.AllocatedBytesAfterWarmup} bytes allocated by the game loop");
-
-if (options.OutPath is not null)
-{
-    Console.WriteLine($"policy saved to {options.OutPath} ({new FileInfo(options.OutPath).Length} bytes, model file v1, f32, with metadata); " +
-                      $"{r.Saves} save{(r.Saves == 1 ? "" : "s")}: mean {r.MeanSaveMicroseconds:F0} µs, max {r.MaxSaveMicroseconds:F0} µs each " +
-                      $"(atomic: write, flush to disk, rename), {r.SaveAllocatedBytes} bytes allocated by saves after warm-up (not counted above)");
-}
+Console.Write(Report.Summary(r));
 return r.Succeeded ? 0 : 1;

@@ -20,16 +20,16 @@ public sealed class ProgressLine
     public ProgressLine(TextWriter writer) => _writer = writer;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(int frame, long episodes, double meanLength, double meanCostUs, double maxCostUs, float policyLoss, float valueLoss)
+    public void Write(int frame, long episodes, double meanScore, double meanCostUs, double maxCostUs, (string Label, float Value) first, (string Label, float Value) second)
     {
         _length = 0;
         Text("frame "); Number(frame, 7, "F0");
         Text("  episodes "); Number(episodes, 6, "F0");
-        Text("  mean length (last 100) "); Number(meanLength, 6, "F1");
+        Text("  mean score (last 100) "); Number(meanScore, 7, "F1");
         Text("  act+train "); Number(meanCostUs, 6, "F0");
         Text(" µs mean, "); Number(maxCostUs, 6, "F0");
-        Text(" µs max  loss π "); Number(policyLoss, 8, "F4");
-        Text(" V "); Number(valueLoss, 8, "F5");
+        Text(" µs max  "); Text(first.Label); Text(" "); Number(first.Value, 8, "F4");
+        Text(" "); Text(second.Label); Text(" "); Number(second.Value, 8, "F5");
         Text("\n");
         _writer.Write(_buffer, 0, _length);
     }

@@ -10,9 +10,10 @@ public static class TextChart
 
     /// <summary>
     /// <paramref name="values"/> resampled to at most <paramref name="width"/> columns (each the mean of its points),
-    /// drawn <paramref name="height"/> rows high from 0 to <paramref name="max"/>, with a y axis and an x axis in frames.
+    /// drawn <paramref name="height"/> rows high from <paramref name="min"/> to <paramref name="max"/>, with a y axis and
+    /// an x axis in frames.
     /// </summary>
-    public static string Render(ReadOnlySpan<float> values, float max, int framesPerPoint, int width = 60, int height = 8)
+    public static string Render(ReadOnlySpan<float> values, float min, float max, int framesPerPoint, int width = 60, int height = 8)
     {
         if (values.IsEmpty) return "(no curve points)\n";
         int columns = Math.Min(width, values.Length);
@@ -28,11 +29,11 @@ public static class TextChart
         var sb = new StringBuilder();
         for (int row = height - 1; row >= 0; row--)
         {
-            string label = row == height - 1 ? $"{max,5:F0} ┤" : row == 0 ? $"{0,5} ┤" : "      │";
+            string label = row == height - 1 ? $"{max,5:F0} ┤" : row == 0 ? $"{min,5:F0} ┤" : "      │";
             sb.Append(label);
             for (int c = 0; c < columns; c++)
             {
-                double eighths = col[c] / max * height * 8 - row * 8;
+                double eighths = (col[c] - min) / (max - min) * height * 8 - row * 8;
                 sb.Append(Blocks[(int)Math.Clamp(Math.Round(eighths), 0, 8)]);
             }
             sb.Append('\n');

@@ -20,7 +20,8 @@ public static class CrowdRun
         var probabilities = new float[n * CartPole.ActionCount];
         var actions = new int[n];
         var rewards = new float[n];
-        var outcomes = new TickOutcome[n];
+        var terminated = new bool[n];
+        var truncated = new bool[n];
         var cost = new long[options.Frames];
         long lengthSum = 0, failures = 0;
         int gcBefore = 0;
@@ -40,15 +41,15 @@ public static class CrowdRun
             for (int i = 0; i < n; i++) actions[i] = probabilities[2 * i + 1] > probabilities[2 * i] ? 1 : 0;
             cost[frame] = Stopwatch.GetTimestamp() - t0;
 
-            arena.Step(actions, rewards, outcomes);
+            arena.Step(actions, rewards, terminated, truncated);
             arena.Observe(observations);
             for (int i = 0; i < n; i++)
             {
-                if (outcomes[i] == TickOutcome.Running) continue;
+                if (!terminated[i] && !truncated[i]) continue;
                 lengthSum += arena.EpisodeTicks(i);
-                if (outcomes[i] == TickOutcome.Failed) failures++;
+                if (terminated[i]) failures++;
             }
-            arena.ResetEnded(outcomes, episodes, observations);
+            arena.ResetEnded(terminated, truncated, episodes, observations);
         }
 
         // Read the counters before building the result: sorting the frame costs is not part of the game loop.

@@ -42,6 +42,13 @@ namespace EmbeddedMlp.Training
             for (int i = 0; i < state.buffers.Length; i++) state.buffers[i].AsSpan().CopyTo(Buffer(i));
         }
 
+        /// <summary>Zeroes the state: step count and buffers (a fresh optimizer over the same parameters).</summary>
+        public void Reset()
+        {
+            StepCount = 0;
+            for (int i = 0; i < BufferCount; i++) Buffer(i).Clear();
+        }
+
         /// <summary>Number of per-parameter state buffers (momentum; Adam's two moments).</summary>
         protected abstract int BufferCount { get; }
 

@@ -265,6 +265,12 @@ namespace EmbeddedMlp.Training
         [MethodImpl(KernelHints.Entry)]
         public StepResult ApplyGradients() => Apply(float.NaN, checkLoss: false);
 
+        /// <summary>
+        /// Zeroes the optimizer's state — momentum or Adam's moments, and the step count — as creating a new PyTorch
+        /// optimizer over the same parameters does (e.g. after putting back earlier parameters). Allocates nothing.
+        /// </summary>
+        public void ResetOptimizer() => _optimizer.Reset();
+
         /// <summary>Sets every accumulated gradient to zero (no work until the arena is next read or written).</summary>
         [MethodImpl(KernelHints.Optimize)]
         public void ZeroGradients()

@@ -28,7 +28,7 @@ namespace EmbeddedMlp.Tests.Samples
             AgentTrainingResult r = AgentTrainingRun.Run(new AgentTrainingOptions { Seed = 1, MaxFrames = 600, StopAtSuccess = false }, TextWriter.Null);
 
             Assert.That(r.Frames, Is.EqualTo(600));
-            Assert.That(r.TrainingSteps, Is.EqualTo(600 - new ActorCriticSettings().Horizon), "one step per frame once the horizon is filled");
+            Assert.That(r.Updates, Is.EqualTo(600 - new ActorCriticSettings().Horizon), "one update per frame once the horizon is filled");
             Assert.That(r.Episodes, Is.GreaterThan(0));
             Assert.That(r.Cost.Frames, Is.EqualTo(500));
             Assert.That(r.AllocatedBytesAfterWarmup, Is.EqualTo(0), "bytes allocated by the game loop after warm-up");
@@ -79,7 +79,7 @@ namespace EmbeddedMlp.Tests.Samples
             // A random policy keeps the pole up for about 22 ticks; seed 1 is past 100 after 1,000 frames (the full
             // run reaches the success criterion, 475 over 100 episodes, at frame 2,159).
             AgentTrainingResult r = AgentTrainingRun.Run(Short(1, 1000));
-            Assert.That(r.FinalMeanLength, Is.GreaterThan(100.0));
+            Assert.That(r.FinalMeanScore, Is.GreaterThan(100.0));
         }
 
         [Test]
@@ -101,6 +101,48 @@ namespace EmbeddedMlp.Tests.Samples
 
             e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--save-every", "100" }, out _));
             Assert.That(e!.Message, Does.Contain("--save-every").And.Contain("--out"));
+        }
+
+        [Test]
+        public void AlgorithmsAndWorldsParseAndThePendulumNeedsPpo()
+        {
+            AgentTrainingOptions o = CommandLine.Parse(new[] { "--algorithm", "dqn" }, out _);
+            Assert.That(o.Algorithm, Is.EqualTo(Algorithm.Dqn));
+            Assert.That(o.World, Is.EqualTo(World.CartPole));
+            Assert.That(o.SuccessScore, Is.EqualTo(475));
+            o = CommandLine.Parse(new[] { "--env", "pendulum", "--algorithm", "ppo", "--budget-us", "500", "--guard" }, out _);
+            Assert.That(o.World, Is.EqualTo(World.Pendulum));
+            Assert.That(o.SuccessScore, Is.EqualTo(-250));
+            Assert.That(o.MaxFrames, Is.EqualTo(1_000_000 / 32), "1M environment steps by default");
+            Assert.That(o.TrainingBudgetMicroseconds, Is.EqualTo(500));
+            Assert.That(o.Guard, Is.Not.Null);
+            Assert.That(CommandLine.Parse(new string[0], out _).Algorithm, Is.EqualTo(Algorithm.A2c), "a2c stays the default");
+            var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--env", "pendulum" }, out _));
+            Assert.That(e!.Message, Does.Contain("--env pendulum").And.Contain("--algorithm ppo").And.Contain("found --algorithm a2c"));
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--algorithm", "sarsa" }, out _));
+            Assert.That(e!.Message, Does.Contain("a2c, dqn or ppo").And.Contain("'sarsa'"));
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--budget-us", "0" }, out _));
+            Assert.That(e!.Message, Does.Contain("--budget-us"));
+        }
+
+        /// <summary>
+        /// Every algorithm and world in the game loop: 0 bytes after warm-up (updates, rollouts and replay included), and
+        /// the same run bit for bit from the same seed — whatever the frame budget: the second run gets 1 µs a frame, so
+        /// that all but one update a frame are left to later frames.
+        /// </summary>
+        [TestCase(Algorithm.Dqn, World.CartPole)]
+        [TestCase(Algorithm.Ppo, World.CartPole)]
+        [TestCase(Algorithm.Ppo, World.Pendulum)]
+        public void EveryAlgorithmAllocatesNothingAndRepeatsBitForBit(Algorithm algorithm, World world)
+        {
+            AgentTrainingOptions o = CommandLine.Defaults(world, algorithm) with { Seed = 3, MaxFrames = 700, StopAtSuccess = false, Agents = 16 };
+            AgentTrainingResult a = AgentTrainingRun.Run(o, TextWriter.Null), b = AgentTrainingRun.Run(o with { TrainingBudgetMicroseconds = 1 });
+            Assert.That(a.Updates, Is.GreaterThan(0), "updates ran");
+            Assert.That(a.Episodes, Is.GreaterThan(0));
+            Assert.That(a.AllocatedBytesAfterWarmup, Is.EqualTo(0), "bytes allocated by the game loop after warm-up");
+            Assert.That(a.GcCollectionsAfterWarmup, Is.EqualTo(0));
+            Assert.That(b.Policy.Parameters.ToArray(), Is.EqualTo(a.Policy.Parameters.ToArray()).AsCollection, "same seed, same weights");
+            Assert.That(b.Curve, Is.EqualTo(a.Curve));
         }
 
         [Test]
