@@ -18,7 +18,7 @@ public static class CommandLine
         "  --frames N      frame budget (default: cartpole 30000; pendulum 1,000,000 environment steps / agents)\n" +
         "  --budget-us N   microseconds of each frame that learning updates may use, 1..1000000 (default 2000; at least one\n" +
         "                  queued update runs every frame)\n" +
-        "  --guard         keep the best parameters and put them back when the score falls (PolicyGuard: 100 episodes, 0.98)\n" +
+        "  --guard         after success, put the best parameters back when the score falls (PolicyGuard: 100 episodes, 0.98)\n" +
         "  --activation A  hidden layers of the a2c networks: tanh (default) or relu\n" +
         "  --out PATH      save the trained policy there at the end (model file v1, atomic)\n" +
         "  --save-every N  also save it there every N frames during the run (needs --out)\n" +
@@ -69,7 +69,7 @@ public static class CommandLine
             Seed = seed, Agents = agents, OutPath = outPath, SaveEvery = saveEvery, StopAtSuccess = !fullBudget,
             TrainingBudgetMicroseconds = budget,
             MaxFrames = frames ?? (world == World.Pendulum ? (int)(1_000_000 / agents) : 30_000),
-            Guard = guard ? new PolicyGuardSettings { Window = 100, RestoreBelow = 0.98f } : null,
+            Guard = guard ? new PolicyGuardSettings { Window = 100, RestoreBelow = 0.98f, ArmAt = (float)Defaults(world, algorithm).SuccessScore } : null,
             ActorCritic = new ActorCriticSettings { HiddenActivation = hidden },
         };
     }
@@ -80,13 +80,16 @@ public static class CommandLine
         World.Pendulum => new AgentTrainingOptions
         {
             World = world, Algorithm = algorithm, SuccessScore = -250, MaxFrames = 1_000_000 / 32,
+            // SB3 zoo's tuned Pendulum-v1 PPO where it applies (γ 0.9, 10 epochs, learning rate 1e-3, no entropy bonus),
+            // with rollouts of 64 steps × 32 agents in 32 minibatches and the learning rate decayed over 200k steps.
             Ppo = new PpoSettings
             {
-                Steps = 64, Epochs = 10, Minibatches = 32, LearningRate = 1e-3f, Gamma = 0.9f, Lambda = 0.95f,
+                Steps = 64, Epochs = 10, Minibatches = 32, LearningRate = 1e-3f, LearningRateDecaySteps = 200_000, Gamma = 0.9f, Lambda = 0.95f,
                 EntropyCoefficient = 0f, ClipEpsilon = 0.2f, ValueClip = 0f, ClipNorm = 0.5f,
             },
         },
-        _ => new AgentTrainingOptions { World = world, Algorithm = algorithm, SuccessScore = 475, MaxFrames = 30_000 },
+        // DQN's rewards are scaled by 1 − γ, so that Q-values (at most 1) stay within the Huber loss's quadratic region.
+        _ => new AgentTrainingOptions { World = world, Algorithm = algorithm, SuccessScore = 475, MaxFrames = 30_000, Dqn = new DqnSettings { RewardScale = 0.01f } },
     };
 
     public static string Name(Algorithm a) => a switch { Algorithm.Dqn => "dqn", Algorithm.Ppo => "ppo", _ => "a2c" };

@@ -5,17 +5,29 @@ using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.Agents
 {
-    /// <summary>Hyper-parameters of <see cref="Dqn"/>; the defaults are the ones the AgentTraining sample's CartPole figures use.</summary>
+    /// <summary>
+    /// Hyper-parameters of <see cref="Dqn"/>. The defaults are the AgentTraining sample's for CartPole with 32 agents,
+    /// except <see cref="RewardScale"/> (the sample sets 1 − γ): docs/rl.md has the measurements behind them.
+    /// </summary>
     public sealed class DqnSettings
     {
         /// <summary>Widths of the Q-network's hidden layers. Default 128, 128.</summary>
         public int[] Hidden { get; set; } = { 128, 128 };
         /// <summary>Their activation. Default relu.</summary>
         public Activation HiddenActivation { get; set; } = Activation.Relu;
-        /// <summary>Adam's learning rate. Default 5e-4.</summary>
+        /// <summary>Adam's learning rate at the start. Default 5e-4.</summary>
         public float LearningRate { get; set; } = 5e-4f;
+        /// <summary>Transitions over which the learning rate falls linearly to <see cref="LearningRateFloor"/> times its start, then stays (0 = constant). Default 300,000.</summary>
+        public long LearningRateDecaySteps { get; set; } = 300_000;
+        /// <summary>The learning rate's final fraction of <see cref="LearningRate"/>. Default 0.05.</summary>
+        public float LearningRateFloor { get; set; } = 0.05f;
         /// <summary>Discount γ. Default 0.99.</summary>
         public float Gamma { get; set; } = 0.99f;
+        /// <summary>
+        /// Rewards are multiplied by this when recorded, so that Q-values are of order 1 (with the Huber loss's δ = 1, larger
+        /// targets would learn in its linear, constant-gradient region). 1 − γ maps a reward of 1 per step to Q ≤ 1. Default 1.
+        /// </summary>
+        public float RewardScale { get; set; } = 1f;
         /// <summary>Transitions the replay buffer keeps. Default 50,000.</summary>
         public int BufferCapacity { get; set; } = 50_000;
         /// <summary>Transitions per minibatch. Default 64.</summary>
@@ -26,8 +38,8 @@ namespace EmbeddedMlp.Agents
         public int TransitionsPerUpdate { get; set; } = 8;
         /// <summary>Hard target update every this many updates (when <see cref="Tau"/> is 1). Default 250.</summary>
         public int TargetUpdateInterval { get; set; } = 250;
-        /// <summary>Polyak factor of a soft target update after every update; 1 = hard updates every <see cref="TargetUpdateInterval"/>. Default 1.</summary>
-        public float Tau { get; set; } = 1f;
+        /// <summary>Polyak factor of a soft target update after every update; 1 = hard updates every <see cref="TargetUpdateInterval"/>. Default 0.01.</summary>
+        public float Tau { get; set; } = 0.01f;
         /// <summary>ε at the start of the schedule. Default 1.</summary>
         public float EpsilonStart { get; set; } = 1f;
         /// <summary>ε after <see cref="EpsilonDecaySteps"/> transitions, and from then on. Default 0.02.</summary>
@@ -45,7 +57,10 @@ namespace EmbeddedMlp.Agents
         {
             if (Hidden is null || Hidden.Length == 0) throw new ArgumentException("Hidden: expected at least one hidden layer width, found none.", nameof(Hidden));
             Positive(LearningRate, nameof(LearningRate));
+            if (LearningRateDecaySteps < 0) throw new ArgumentOutOfRangeException(nameof(LearningRateDecaySteps), LearningRateDecaySteps, $"LearningRateDecaySteps: expected 0 (constant) or more, found {LearningRateDecaySteps}.");
+            Unit(LearningRateFloor, nameof(LearningRateFloor));
             Unit(Gamma, nameof(Gamma));
+            Positive(RewardScale, nameof(RewardScale));
             AtLeast(BufferCapacity, 1, nameof(BufferCapacity));
             AtLeast(BatchSize, 1, nameof(BatchSize));
             AtLeast(LearningStarts, 1, nameof(LearningStarts));
@@ -96,6 +111,7 @@ namespace EmbeddedMlp.Agents
         private readonly int[] _batchActions;
         private Xoshiro128 _random;
         private long _transitions, _queuedSoFar;
+        private LearningRateDecay _decay;
 
         /// <param name="observationSize">Floats per observation.</param>
         /// <param name="actions">Number of discrete actions (≥ 2).</param>
@@ -123,6 +139,7 @@ namespace EmbeddedMlp.Agents
                 MaxBatch = batch, Optimizer = OptimizerSettings.Adam(_s.LearningRate), ClipNorm = _s.ClipNorm, Seed = seed ^ 0xD0,
             });
             Buffer = ReplayBuffer.ForDiscreteActions(_s.BufferCapacity, observationSize, seed ^ 0xB0FF);
+            _decay = new LearningRateDecay(_s.LearningRateDecaySteps, _s.LearningRateFloor);
             _random = new Xoshiro128(seed ^ 0xE95);
             _q = new float[agents * actions];
             _batchObs = new float[batch * observationSize];
@@ -205,7 +222,7 @@ namespace EmbeddedMlp.Agents
             Span<float> r = SpanAccess.View(rewards);
             Span<bool> term = SpanAccess.View(terminated), trunc = SpanAccess.View(truncated);
             for (int i = 0; i < n; i++)
-                Buffer.Add(observations.Slice(i * o, o), a[i], r[i], nextObservations.Slice(i * o, o), term[i], trunc[i]);
+                Buffer.Add(observations.Slice(i * o, o), a[i], r[i] * _s.RewardScale, nextObservations.Slice(i * o, o), term[i], trunc[i]);
             _transitions += n;
             if (_transitions >= _s.LearningStarts)
             {
@@ -226,6 +243,7 @@ namespace EmbeddedMlp.Agents
             Target.Predict(_batchNext, _qNextTarget);
             if (_s.Double) Network.Predict(_batchNext, _qNextOnline);
             Targets(_batchRewards, _batchTerminated, _s.Double ? _qNextOnline : _qNextTarget, _qNextTarget, _s.Gamma, _targets);
+            _decay.Apply(Trainer, _transitions);
             Trainer.Forward(_batchObs, _batchQ);
             LastLoss = Losses.Huber(_batchQ, _batchActions, _targets, _s.HuberDelta, default, _gradient);
             Trainer.Backward(_gradient);

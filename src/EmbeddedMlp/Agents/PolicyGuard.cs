@@ -59,6 +59,13 @@ namespace EmbeddedMlp.Agents
 
         /// <summary>Whether a restore also resets the trainers' optimizer state (Adam's moments), as re-creating a PyTorch optimizer does. Default true.</summary>
         public bool ResetOptimizer { get; set; } = true;
+
+        /// <summary>
+        /// The guard restores only once the best score has reached this (the skill worth keeping, e.g. the task's success
+        /// level); before, it only saves. NaN (the default) arms it from the first full window — which, early in learning,
+        /// keeps putting back the first policies and stalls learning.
+        /// </summary>
+        public float ArmAt { get; set; } = float.NaN;
     }
 
     /// <summary>
@@ -113,6 +120,8 @@ namespace EmbeddedMlp.Agents
         public bool HasBest => !float.IsNaN(BestScore);
         /// <summary>The restore threshold: best − (1 − f)·|best| (NaN before a best exists).</summary>
         public float Threshold => HasBest ? BestScore - (1f - _settings.RestoreBelow) * Math.Abs(BestScore) : float.NaN;
+        /// <summary>Whether a fall would restore: a best exists and has reached <see cref="PolicyGuardSettings.ArmAt"/>.</summary>
+        public bool Armed => HasBest && (float.IsNaN(_settings.ArmAt) || BestScore >= _settings.ArmAt);
 
         /// <summary>Reports the score (length, return) of one finished episode.</summary>
         public void ReportEpisode(float score)
@@ -126,22 +135,23 @@ namespace EmbeddedMlp.Agents
         }
 
         /// <summary>
-        /// Judges the running score, once the window is full: at or above the best (and a whole window since the last
-        /// save) the parameters are saved as the best; below the threshold the best are restored. Call it once a frame
-        /// (or after each update); it costs a copy of the parameters only when it saves or restores.
+        /// Judges the running score, once the window is full: above the best — or equal to it a whole window after the
+        /// last save, which keeps the copy recent at a plateau — the parameters are saved as the best; below the threshold
+        /// (once armed) the best are restored. Call it once a frame (or after each update); it costs a copy of the
+        /// parameters only when it saves or restores.
         /// </summary>
         public PolicyGuardAction Update()
         {
             if (!WindowFull) return PolicyGuardAction.None;
             float score = Score;
-            if (!HasBest || (score >= BestScore && _sinceSave >= _scores.Length))
+            if (!HasBest || score > BestScore || (score == BestScore && _sinceSave >= _scores.Length))
             {
                 for (int i = 0; i < _models.Length; i++) _models[i].Parameters.CopyTo(_best[i]);
                 BestScore = HasBest ? Math.Max(BestScore, score) : score;
                 _sinceSave = 0;
                 return PolicyGuardAction.SavedBest;
             }
-            if (score >= Threshold) return PolicyGuardAction.None;
+            if (!Armed || score >= Threshold) return PolicyGuardAction.None;
             for (int i = 0; i < _models.Length; i++) _best[i].AsSpan().CopyTo(_models[i].Parameters);
             foreach (Trainer t in _trainers)
             {

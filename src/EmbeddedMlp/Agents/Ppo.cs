@@ -5,31 +5,45 @@ using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.Agents
 {
-    /// <summary>Hyper-parameters of <see cref="Ppo"/>; CleanRL's <c>ppo.py</c> values where the game loop allows them.</summary>
+    /// <summary>
+    /// Hyper-parameters of <see cref="Ppo"/>. The defaults are the AgentTraining sample's for CartPole with 32 agents
+    /// (CleanRL's <c>ppo.py</c> values in brackets where they differ: docs/rl.md has the measurements behind each).
+    /// </summary>
     public sealed class PpoSettings
     {
         /// <summary>Widths of both networks' hidden layers. Default 64, 64.</summary>
         public int[] Hidden { get; set; } = { 64, 64 };
         /// <summary>Their activation. Default tanh.</summary>
         public Activation HiddenActivation { get; set; } = Activation.Tanh;
-        /// <summary>T: steps of every agent per rollout. Default 32.</summary>
-        public int Steps { get; set; } = 32;
+        /// <summary>T: steps of every agent per rollout. Default 16 [128 with 4 agents].</summary>
+        public int Steps { get; set; } = 16;
         /// <summary>Passes over each rollout. Default 4.</summary>
         public int Epochs { get; set; } = 4;
         /// <summary>Minibatches per pass (they must divide N·T). Default 4.</summary>
         public int Minibatches { get; set; } = 4;
-        /// <summary>Adam's learning rate of both networks. Default 2.5e-4.</summary>
-        public float LearningRate { get; set; } = 2.5e-4f;
+        /// <summary>Adam's learning rate of both networks at the start. Default 1e-3 [2.5e-4].</summary>
+        public float LearningRate { get; set; } = 1e-3f;
+        /// <summary>
+        /// Environment steps (all agents) over which the learning rate falls linearly to <see cref="LearningRateFloor"/>
+        /// times its start, then stays there (CleanRL anneals to 0 over its whole run; a game has no end). 0 = constant.
+        /// Default 500,000.
+        /// </summary>
+        public long LearningRateDecaySteps { get; set; } = 500_000;
+        /// <summary>The learning rate's final fraction of <see cref="LearningRate"/>. Default 0.05.</summary>
+        public float LearningRateFloor { get; set; } = 0.05f;
         /// <summary>Discount γ. Default 0.99.</summary>
         public float Gamma { get; set; } = 0.99f;
         /// <summary>GAE λ. Default 0.95.</summary>
         public float Lambda { get; set; } = 0.95f;
-        /// <summary>PPO's clip range ε. Default 0.2.</summary>
-        public float ClipEpsilon { get; set; } = 0.2f;
+        /// <summary>PPO's clip range ε. Default 0.1 [0.2].</summary>
+        public float ClipEpsilon { get; set; } = 0.1f;
         /// <summary>Entropy bonus β. Default 0.01.</summary>
         public float EntropyCoefficient { get; set; } = 0.01f;
-        /// <summary>Clip range of the value loss (0 = unclipped). Default 0.2.</summary>
-        public float ValueClip { get; set; } = 0.2f;
+        /// <summary>
+        /// Clip range of the value loss (0 = unclipped). Default 0 [0.2]: an absolute range, it held the critic back where
+        /// returns are large (CartPole's reach 100).
+        /// </summary>
+        public float ValueClip { get; set; }
         /// <summary>Global gradient-norm clipping of each network. Default 0.5.</summary>
         public float ClipNorm { get; set; } = 0.5f;
         /// <summary>Normalise the advantages of each minibatch to mean 0, standard deviation 1. Default true.</summary>
@@ -44,6 +58,8 @@ namespace EmbeddedMlp.Agents
             DqnSettings.AtLeast(Epochs, 1, nameof(Epochs));
             DqnSettings.AtLeast(Minibatches, 1, nameof(Minibatches));
             DqnSettings.Positive(LearningRate, nameof(LearningRate));
+            if (LearningRateDecaySteps < 0) throw new ArgumentOutOfRangeException(nameof(LearningRateDecaySteps), LearningRateDecaySteps, $"LearningRateDecaySteps: expected 0 (constant) or more, found {LearningRateDecaySteps}.");
+            DqnSettings.Unit(LearningRateFloor, nameof(LearningRateFloor));
             DqnSettings.Unit(Gamma, nameof(Gamma));
             DqnSettings.Unit(Lambda, nameof(Lambda));
             DqnSettings.Positive(ClipEpsilon, nameof(ClipEpsilon));
@@ -87,6 +103,7 @@ namespace EmbeddedMlp.Agents
         private readonly float[] _mbObs, _mbContinuous, _mbLogProbs, _mbValues, _mbAdvantages, _mbReturns, _mbOut, _mbGradient, _mbV, _mbVGradient;
         private readonly int[] _mbDiscrete;
         private int _update; // position of the next queued update: epoch·minibatches + minibatch
+        private LearningRateDecay _decay;
 
         private Ppo(int observationSize, int actionCount, bool discrete, int agents, PpoSettings? settings, ulong seed)
         {
@@ -116,6 +133,7 @@ namespace EmbeddedMlp.Agents
             _collect = new RolloutBuffer(agents, _s.Steps, observationSize, continuous, seed ^ 0xA1);
             _train = new RolloutBuffer(agents, _s.Steps, observationSize, continuous, seed ^ 0xA2);
             _random = new Xoshiro128(seed ^ 0x5A);
+            _decay = new LearningRateDecay(_s.LearningRateDecaySteps, _s.LearningRateFloor);
 
             _policyOut = new float[agents * _outputs];
             _values = new float[agents];
@@ -188,6 +206,10 @@ namespace EmbeddedMlp.Agents
         public long OverdueUpdates { get; private set; }
         /// <summary>Rollouts completed so far.</summary>
         public long Rollouts { get; private set; }
+        /// <summary>Environment steps recorded so far (all agents).</summary>
+        public long Steps { get; private set; }
+        /// <summary>The learning rate of the updates queued last (see <see cref="PpoSettings.LearningRateDecaySteps"/>).</summary>
+        public float LearningRate => PolicyTrainer.LearningRate;
         /// <summary>The policy loss of the last update (surrogate, entropy, approximate KL, clip fraction).</summary>
         public PolicyLoss LastPolicyLoss { get; private set; }
         /// <summary>The value loss of the last update.</summary>
@@ -272,6 +294,7 @@ namespace EmbeddedMlp.Agents
             ReadOnlySpan<float> bootstrap = anyTruncated ? _nextValues : ReadOnlySpan<float>.Empty;
             if (_discrete) _collect.Add(_stepObs, _stepDiscrete, _logProbs, _values, rewards, terminated, truncated, bootstrap);
             else _collect.Add(_stepObs, _stepContinuous, _logProbs, _values, rewards, terminated, truncated, bootstrap);
+            Steps += n;
             if (!fills) return;
 
             // The rollout is complete: finish the previous one's updates if the budget has not, let the acting copies
@@ -291,6 +314,7 @@ namespace EmbeddedMlp.Agents
             _update = 0;
             PendingUpdates = _s.Epochs * _s.Minibatches;
             Rollouts++;
+            _decay.Apply(PolicyTrainer, ValueTrainer, Steps);
         }
 
         /// <summary>One queued update: a PPO step of the policy and one of the critic on the next minibatch.</summary>

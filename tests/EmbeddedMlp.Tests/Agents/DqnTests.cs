@@ -27,7 +27,7 @@ namespace EmbeddedMlp.Tests.Agents
         }
 
         private static Dqn Small(DqnSettings? s = null) =>
-            new Dqn(observationSize: 2, actions: 3, agents: 4, s ?? new DqnSettings { Hidden = new[] { 8 }, BatchSize = 8, LearningStarts = 16, TransitionsPerUpdate = 4, TargetUpdateInterval = 3 }, seed: 1);
+            new Dqn(observationSize: 2, actions: 3, agents: 4, s ?? new DqnSettings { Hidden = new[] { 8 }, BatchSize = 8, LearningStarts = 16, TransitionsPerUpdate = 4, TargetUpdateInterval = 3, Tau = 1f }, seed: 1);
 
         /// <summary>One frame's transitions of the four agents (fixed actions: <see cref="Dqn.Act"/> would run queued updates first).</summary>
         private static void RecordFrame(Dqn d, float x)

@@ -58,17 +58,36 @@ namespace EmbeddedMlp.Tests.Agents
         }
 
         [Test]
-        public void ANewBestIsSavedOnlyAfterAWholeWindow()
+        public void ABetterScoreIsSavedAtOnceAnEqualOneAWindowLater()
         {
             Mlp m = Model(4);
             var guard = new PolicyGuard(new[] { m }, null, new PolicyGuardSettings { Window = 2 });
             guard.ReportEpisode(10); guard.ReportEpisode(10);
             Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.SavedBest));
             guard.ReportEpisode(30);
-            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.None), "better (20) but only one episode since the save");
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.SavedBest), "better (20): saved at once");
+            Assert.That(guard.BestScore, Is.EqualTo(20f));
+            guard.ReportEpisode(10);
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.None), "equal (20), one episode after the save");
             guard.ReportEpisode(30);
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.SavedBest), "equal (20), a whole window after: the copy is refreshed");
+        }
+
+        [Test]
+        public void ItRestoresOnlyOnceTheBestHasReachedArmAt()
+        {
+            Mlp m = Model(5);
+            var guard = new PolicyGuard(new[] { m }, null, new PolicyGuardSettings { Window = 2, RestoreBelow = 0.9f, ArmAt = 100 });
+            guard.ReportEpisode(50); guard.ReportEpisode(50);
             Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.SavedBest));
-            Assert.That(guard.BestScore, Is.EqualTo(30f));
+            Assert.That(guard.Armed, Is.False);
+            guard.ReportEpisode(10); guard.ReportEpisode(10);
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.None), "a fall from a best of 50 < 100: learning goes on");
+            guard.ReportEpisode(120); guard.ReportEpisode(120);
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.SavedBest));
+            Assert.That(guard.Armed, Is.True);
+            guard.ReportEpisode(80); guard.ReportEpisode(80);
+            Assert.That(guard.Update(), Is.EqualTo(PolicyGuardAction.Restored));
         }
 
         [Test]
