@@ -10,9 +10,15 @@ using EmbeddedMlp.Training;
 namespace EmbeddedMlp.Samples.FrameBudget;
 
 /// <summary>What one fresh process measured: microseconds of the first and of a steady-state call of each operation.</summary>
+/// <remarks>
+/// Steady: the same call repeated (warm caches, what a benchmark reports); Loop: each call in steady state within the
+/// frame loop Step, one-row Predict, batched Predict (what a game that trains and acts every frame sees: each call finds
+/// the caches as the other two left them); Evicted: each call right after 64 MB of other data was touched.
+/// </remarks>
 public sealed record ColdResult(string Model, bool Warmup, double WarmupUs, double StepFirstUs, double StepSteadyUs,
     double Predict1FirstUs, double Predict1SteadyUs, double PredictBatchFirstUs, double PredictBatchSteadyUs,
-    double StepEvictedUs, double Predict1EvictedUs, double PredictBatchEvictedUs);
+    double StepEvictedUs, double Predict1EvictedUs, double PredictBatchEvictedUs,
+    double StepLoopUs, double Predict1LoopUs, double PredictBatchLoopUs);
 
 /// <summary>
 /// The first frames of a game: what the first training step and the first inferences cost in a fresh process, without
@@ -70,10 +76,19 @@ public static class ColdStart
             predict1();
             predictBatch();
         }
+        var loopStep = new double[31];
+        var loopPredict1 = new double[31];
+        var loopPredictBatch = new double[31];
+        for (int i = 0; i < loopStep.Length; i++)
+        {
+            loopStep[i] = Time(step);
+            loopPredict1[i] = Time(predict1);
+            loopPredictBatch[i] = Time(predictBatch);
+        }
         double stepSteady = Median(step), predict1Steady = Median(predict1), predictBatchSteady = Median(predictBatch);
         double stepEvicted = Median(step, evict: true), predict1Evicted = Median(predict1, evict: true), predictBatchEvicted = Median(predictBatch, evict: true);
         return new ColdResult(m.Name, warmup, warmupUs, stepFirst, stepSteady, predict1First, predict1Steady, predictBatchFirst, predictBatchSteady,
-            stepEvicted, predict1Evicted, predictBatchEvicted);
+            stepEvicted, predict1Evicted, predictBatchEvicted, MedianOf(loopStep), MedianOf(loopPredict1), MedianOf(loopPredictBatch));
     }
 
     /// <summary>Marks, in a JIT log (<c>DOTNET_JitStdOutFile</c>), the end of the warm-up: compiled when first called.</summary>
@@ -92,6 +107,12 @@ public static class ColdStart
     }
 
     private static double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+
+    private static double MedianOf(double[] us)
+    {
+        Array.Sort(us);
+        return us[us.Length / 2];
+    }
 
     /// <summary>Median of 31 timed calls; with <paramref name="evict"/>, each after the caches are flushed by <see cref="Evict"/>.</summary>
     private static double Median(Action call, bool evict = false)
@@ -123,14 +144,14 @@ public static class ColdStart
     {
         r.Model, r.Warmup ? "on" : "off",
         F(r.WarmupUs), F(r.StepFirstUs), F(r.StepSteadyUs), F(r.Predict1FirstUs), F(r.Predict1SteadyUs), F(r.PredictBatchFirstUs), F(r.PredictBatchSteadyUs),
-        F(r.StepEvictedUs), F(r.Predict1EvictedUs), F(r.PredictBatchEvictedUs),
+        F(r.StepEvictedUs), F(r.Predict1EvictedUs), F(r.PredictBatchEvictedUs), F(r.StepLoopUs), F(r.Predict1LoopUs), F(r.PredictBatchLoopUs),
     });
 
     public static ColdResult Parse(string line)
     {
         string[] f = line.Substring(ResultPrefix.Length).Split(' ');
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-        return new ColdResult(f[0], f[1] == "on", D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11));
+        return new ColdResult(f[0], f[1] == "on", D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11), D(12), D(13), D(14));
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
@@ -181,8 +202,8 @@ public static class ColdStart
     /// <summary>The cold-mode table: for each model, the median over <paramref name="runs"/> fresh processes per setting.</summary>
     public static void Report(IReadOnlyList<ReferenceModel> models, int runs, int threads, TextWriter output)
     {
-        output.WriteLine($"{"model",-18} {"Warmup",-6} {"Warmup cost",11} {"first Step",22} {"first Predict(1 row)",22} {"first Predict(batch)",22}");
-        output.WriteLine(new string('-', 18 + 1 + 6 + 1 + 11 + 3 * 23));
+        output.WriteLine($"{"model",-18} {"Warmup",-6} {"Warmup cost",11} {"first Step",27} {"first Predict(1 row)",27} {"first Predict(batch)",27}");
+        output.WriteLine(new string('-', 18 + 1 + 6 + 1 + 11 + 3 * 28));
         foreach (ReferenceModel m in models)
             foreach (bool warmup in new[] { false, true })
             {
@@ -194,16 +215,19 @@ public static class ColdStart
                     v.Sort();
                     return v[v.Count / 2];
                 }
-                string Cell(Func<ColdResult, double> first, Func<ColdResult, double> hot, Func<ColdResult, double> cold) =>
-                    string.Create(CultureInfo.InvariantCulture, $"{Us(Med(first))} ({Ratio(Med(x => first(x) / hot(x)))}/{Ratio(Med(x => first(x) / cold(x)))})");
+                string Cell(Func<ColdResult, double> first, Func<ColdResult, double> alone, Func<ColdResult, double> loop, Func<ColdResult, double> cold) =>
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{Us(Med(first))} ({Ratio(Med(x => first(x) / alone(x)))}/{Ratio(Med(x => first(x) / loop(x)))}/{Ratio(Med(x => first(x) / cold(x)))})");
                 output.WriteLine($"{m.Name,-18} {(warmup ? "on" : "off"),-6} {(warmup ? Us(Med(x => x.WarmupUs)) : "-"),11} " +
-                    $"{Cell(x => x.StepFirstUs, x => x.StepSteadyUs, x => x.StepEvictedUs),22} " +
-                    $"{Cell(x => x.Predict1FirstUs, x => x.Predict1SteadyUs, x => x.Predict1EvictedUs),22} " +
-                    $"{Cell(x => x.PredictBatchFirstUs, x => x.PredictBatchSteadyUs, x => x.PredictBatchEvictedUs),22}");
+                    $"{Cell(x => x.StepFirstUs, x => x.StepSteadyUs, x => x.StepLoopUs, x => x.StepEvictedUs),27} " +
+                    $"{Cell(x => x.Predict1FirstUs, x => x.Predict1SteadyUs, x => x.Predict1LoopUs, x => x.Predict1EvictedUs),27} " +
+                    $"{Cell(x => x.PredictBatchFirstUs, x => x.PredictBatchSteadyUs, x => x.PredictBatchLoopUs, x => x.PredictBatchEvictedUs),27}");
             }
         output.WriteLine();
-        output.WriteLine("(a/b): the first call against the same call in steady state with warm caches (a), and in steady state right");
-        output.WriteLine("after 64 MB of other data was touched (b: what a game's frame does to the caches between two calls).");
+        output.WriteLine("(a/b/c): the first call against the same call in steady state: (a) repeated alone (warm caches, what a");
+        output.WriteLine("benchmark reports); (b) in a frame loop of Step, one-row Predict and batched Predict (each finds the caches as");
+        output.WriteLine("the other two left them: what a game that trains and acts every frame sees); (c) right after 64 MB of other");
+        output.WriteLine("data was touched.");
     }
 
     private static string Ratio(double r) => r >= 100 ? r.ToString("F0", CultureInfo.InvariantCulture) + "×" : r.ToString("F1", CultureInfo.InvariantCulture) + "×";

@@ -12,7 +12,7 @@ namespace EmbeddedMlp.Kernels
         public float* Bias;          // [n] or null
         public FusedActivation Activation;
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         public static Epilogue Forward(float* bias, FusedActivation activation) =>
             new Epilogue { Bias = bias, Activation = activation };
 

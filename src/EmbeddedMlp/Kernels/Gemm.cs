@@ -24,7 +24,7 @@ namespace EmbeddedMlp.Kernels
         /// rows (matrix-vector); with AVX2 also for narrow outputs (fewer than one 16-column panel, e.g. a 4- or
         /// 10-class head) or few rows, when B fits in L2 — there packing B would cost as much as the product.
         /// </summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         internal static bool UseDot(KernelPath path, int m, int n, int k)
         {
             if (k == 0) return false;
@@ -111,7 +111,7 @@ namespace EmbeddedMlp.Kernels
         }
 
         /// <summary>C[m, n] (+)= A[m, k]·B[n, k]ᵀ by dot products, C with row stride <paramref name="ldc"/>.</summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         private static void DotNT(KernelPath path, float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
             switch (path)
@@ -138,7 +138,7 @@ namespace EmbeddedMlp.Kernels
         /// column is computed by the same group code (and gives the same bits) as in one single-threaded call.</summary>
         private const int DotColumnGrain = 16;
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         private static int DotThreads(int n, int k)
         {
             int threads = KernelDispatch.MaxDegreeOfParallelism;
@@ -179,7 +179,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         private static void CheckActivation(FusedActivation activation)
         {
             if ((uint)activation > (uint)FusedActivation.Sigmoid)

@@ -66,7 +66,7 @@ namespace EmbeddedMlp.Kernels
             Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
         }
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         public static int NROf(KernelPath path)
         {
             switch (path)
@@ -80,7 +80,7 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         public static int MROf(KernelPath path)
         {
             switch (path)

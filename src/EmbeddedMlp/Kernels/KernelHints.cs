@@ -21,5 +21,12 @@ namespace EmbeddedMlp.Kernels
         /// line, an entry point is compiled once, with everything it calls.
         /// </summary>
         public const MethodImplOptions Entry = (MethodImplOptions)(512 | 8);
+
+        /// <summary>
+        /// <see cref="Optimize"/> plus <c>AggressiveInlining</c>, for the small dispatch steps between a call and its kernel
+        /// (a switch on the path, a threshold): inlined into their callers they cost no call; compiled on their own (if a
+        /// caller does not inline them) they are still optimised at first call.
+        /// </summary>
+        public const MethodImplOptions Inline = (MethodImplOptions)(512 | 256);
     }
 }

@@ -8,7 +8,7 @@ namespace EmbeddedMlp.Layers
     internal static class ActivationFunction
     {
         /// <summary>The element-wise activation a forward product's epilogue applies; softmax (row-wise) runs after it.</summary>
-        [MethodImpl(KernelHints.Optimize)]
+        [MethodImpl(KernelHints.Inline)]
         public static FusedActivation Fused(Activation activation)
         {
             switch (activation)
