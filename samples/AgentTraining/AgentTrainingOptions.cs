@@ -47,6 +47,8 @@ public sealed record AgentTrainingOptions
     public int MinimumUpdatesPerFrame { get; init; } = 1;
     /// <summary>Guard the learner with a <see cref="PolicyGuard"/> (null = no guard).</summary>
     public PolicyGuardSettings? Guard { get; init; }
+    /// <summary>Gate DQN's acting network with a <see cref="PolicyGate"/> evaluating on a private CartPole (null = no gate; DQN on CartPole only).</summary>
+    public GateOptions? Gate { get; init; }
     /// <summary>Frames excluded from the cost percentiles and the GC count (the first frames after the loading screen).</summary>
     public int WarmupFrames { get; init; } = 100;
     /// <summary>A progress line every this many frames; 0 = none.</summary>
@@ -66,4 +68,20 @@ public sealed record AgentTrainingOptions
 
     /// <summary>Environment steps per frame: one per agent.</summary>
     public long StepsPerFrame => Agents;
+}
+
+/// <summary>
+/// DQN's evaluation gate (<see cref="PolicyGate"/> over a <see cref="CartPoleEvaluation"/>): how candidates are evaluated
+/// and when gating starts.
+/// </summary>
+public sealed record GateOptions
+{
+    /// <summary>Episodes of each evaluation, played at once (the rows of one Predict a step).</summary>
+    public int Episodes { get; init; } = 32;
+    /// <summary>Random actions in the evaluation; null = the deployed network's own ε in the game (<see cref="DqnSettings.EpsilonEnd"/>).</summary>
+    public float? Epsilon { get; init; }
+    /// <summary>Evaluation ticks per frame (each one Predict of <see cref="Episodes"/> rows).</summary>
+    public int StepsPerFrame { get; init; } = 4;
+    /// <summary>Evaluation score that arms the gate (500: every evaluation episode reached the time limit).</summary>
+    public float ArmAt { get; init; } = CartPoleArena.MaxEpisodeLength;
 }

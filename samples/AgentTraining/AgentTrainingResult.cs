@@ -23,10 +23,16 @@ public sealed class AgentTrainingResult
     public double FinalMeanScore { get; init; }
     /// <summary>The lowest mean score of any 100-episode window ending after the first success (NaN without success).</summary>
     public double LowestMeanAfterSuccess { get; init; }
+    /// <summary>100-episode windows ending after the first success (the one at the success included).</summary>
+    public long WindowsAfterSuccess { get; init; }
+    /// <summary>Those whose mean was below the success score (0: the skill was kept in every window).</summary>
+    public long WindowsBelowSuccessAfterSuccess { get; init; }
     /// <summary>Learning updates run.</summary>
     public long Updates { get; init; }
     /// <summary>Times the policy guard put the best parameters back (0 without a guard).</summary>
     public int GuardRestores { get; init; }
+    /// <summary>What DQN's evaluation gate did (null without a gate).</summary>
+    public GateCounts? Gate { get; init; }
     /// <summary>Learning curve: mean score of the last 100 episodes every <see cref="AgentTrainingOptions.CurveEvery"/> frames.</summary>
     public float[] Curve { get; init; } = Array.Empty<float>();
     /// <summary>What the learner's warm-up cost before the first frame (the loading screen), in microseconds.</summary>
@@ -53,3 +59,10 @@ public sealed class AgentTrainingResult
 
     public bool Succeeded => FramesToSuccess.HasValue;
 }
+
+/// <summary>
+/// A <see cref="EmbeddedMlp.Agents.PolicyGate"/>'s counts at the end of a run: evaluations, promotions (the first arms it),
+/// rejections, the deployed network's evaluation score, and the first frames (1-based, 0 = never) whose agents acted
+/// with the first and with the last promoted network.
+/// </summary>
+public sealed record GateCounts(int Evaluations, int Promotions, int Rejections, bool Armed, float DeployedScore, int ArmedFrame, int LastPromotionFrame);

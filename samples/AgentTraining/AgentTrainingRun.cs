@@ -24,6 +24,9 @@ public static class AgentTrainingRun
         IArena arena = options.World == World.Pendulum ? new PendulumArena(n, arenaSeed) : new CartPoleArena(n, arenaSeed);
         IAgentLearner learner = options.Algorithm switch
         {
+            Algorithm.Dqn when options.Gate is { } g => new DqnLearner(arena.ObservationSize, arena.DiscreteActions, n, options.Dqn, options.Seed,
+                new PolicyGateSettings { StepsPerFrame = g.StepsPerFrame, ArmAt = g.ArmAt },
+                new CartPoleEvaluation(g.Episodes, g.Epsilon ?? options.Dqn.EpsilonEnd, arenaSeed ^ 0x6A7E), g.Episodes),
             Algorithm.Dqn => new DqnLearner(arena.ObservationSize, arena.DiscreteActions, n, options.Dqn, options.Seed),
             Algorithm.Ppo => new PpoLearner(arena.ObservationSize, arena.DiscreteActions, arena.ContinuousActions, n, options.Ppo, options.Seed),
             _ => new ActorCritic(arena.ObservationSize, arena.DiscreteActions, n, options.ActorCritic, options.Seed),
@@ -36,6 +39,8 @@ public static class AgentTrainingRun
     {
         int n = options.Agents;
         var (arena, learner) = Build(options);
+        PolicyGate? gate = (learner as DqnLearner)?.Gate;
+        int promotions = 0, armedFrame = 0, lastPromotionFrame = 0;
         var episodes = new EpisodeStats(options.SuccessWindow);
         PolicyGuard? guard = options.Guard is null ? null : new PolicyGuard(learner.Models, learner.Trainers, options.Guard);
         episodes.Guard = guard;
@@ -91,6 +96,12 @@ public static class AgentTrainingRun
             long t0 = Stopwatch.GetTimestamp();
             learner.Act(observations);
             long t1 = Stopwatch.GetTimestamp();
+            if (gate is not null && gate.Promotions != promotions) // the first frame (1-based) acting with a newly promoted network
+            {
+                if (promotions == 0) armedFrame = frame + 1;
+                promotions = gate.Promotions;
+                lastPromotionFrame = frame + 1;
+            }
 
             // --- the game: one tick of every agent ---
             arena.Step(learner, rewards, terminated, truncated);
@@ -122,7 +133,7 @@ public static class AgentTrainingRun
             if (success is null && episodes.WindowFull && episodes.WindowMean >= options.SuccessScore)
             {
                 success = frame;
-                episodes.StartTrackingLowest();
+                episodes.StartTrackingLowest(options.SuccessScore);
                 stop = options.StopAtSuccess;
             }
             if (options.OutPath is not null && options.SaveEvery > 0 && frame % options.SaveEvery == 0) Save();
@@ -147,8 +158,11 @@ public static class AgentTrainingRun
             Episodes = episodes.Count,
             FinalMeanScore = episodes.WindowMean,
             LowestMeanAfterSuccess = episodes.LowestWindowMean,
+            WindowsAfterSuccess = episodes.WindowsTracked,
+            WindowsBelowSuccessAfterSuccess = episodes.WindowsBelowLevel,
             Updates = learner.Updates,
             GuardRestores = guard?.Restores ?? 0,
+            Gate = gate is null ? null : new GateCounts(gate.Evaluations, gate.Promotions, gate.Rejections, gate.Armed, gate.DeployedScore, armedFrame, lastPromotionFrame),
             Curve = curve.AsSpan(0, frame / options.CurveEvery).ToArray(),
             Cost = FrameCost.FromTicks(cost.AsSpan(measuredFrom, frame - measuredFrom)),
             WarmupMicroseconds = warmupUs,

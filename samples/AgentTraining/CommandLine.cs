@@ -10,7 +10,7 @@ public static class CommandLine
 {
     public const string Usage =
         "usage: AgentTraining [--algorithm a2c|dqn|ppo] [--env cartpole|pendulum] [--seed N] [--agents N] [--frames N]\n" +
-        "                     [--budget-us N] [--guard] [--activation relu|tanh] [--out PATH [--save-every N]] [--full-budget] [--quiet]\n" +
+        "                     [--budget-us N] [--guard] [--gate] [--activation relu|tanh] [--out PATH [--save-every N]] [--full-budget] [--quiet]\n" +
         "  --algorithm A   a2c (advantage actor-critic, default), dqn (double DQN) or ppo\n" +
         "  --env E         cartpole (default) or pendulum (continuous torque: ppo only)\n" +
         "  --seed N        seed of the whole run (default 1)\n" +
@@ -19,6 +19,8 @@ public static class CommandLine
         "  --budget-us N   microseconds of each frame that learning updates may use, 1..1000000 (default 2000; at least one\n" +
         "                  queued update runs every frame)\n" +
         "  --guard         after success, put the best parameters back when the score falls (PolicyGuard: 100 episodes, 0.98)\n" +
+        "  --gate          dqn: the agents act with a deployed copy of the Q-network, replaced only by a snapshot that keeps\n" +
+        "                  32 private off-screen episodes up to the time limit (PolicyGate; evaluation 4 ticks a frame)\n" +
         "  --activation A  hidden layers of the a2c networks: tanh (default) or relu\n" +
         "  --out PATH      save the trained policy there at the end (model file v1, atomic)\n" +
         "  --save-every N  also save it there every N frames during the run (needs --out)\n" +
@@ -33,7 +35,7 @@ public static class CommandLine
         int? frames = null;
         double budget = 2000;
         string? outPath = null;
-        bool fullBudget = false, guard = false;
+        bool fullBudget = false, guard = false, gate = false;
         Algorithm algorithm = Algorithm.A2c;
         World world = World.CartPole;
         Activation hidden = new ActorCriticSettings().HiddenActivation;
@@ -50,13 +52,14 @@ public static class CommandLine
                 case "--frames": frames = ParseInt(a, Value(args, ref i), 1, 100_000_000); break;
                 case "--budget-us": budget = ParseInt(a, Value(args, ref i), 1, 1_000_000); break;
                 case "--guard": guard = true; break;
+                case "--gate": gate = true; break;
                 case "--activation": hidden = ParseHidden(a, Value(args, ref i)); break;
                 case "--out": outPath = Value(args, ref i); break;
                 case "--save-every": saveEvery = ParseInt(a, Value(args, ref i), 1, 100_000_000); break;
                 case "--full-budget": fullBudget = true; break;
                 case "--quiet": quiet = true; break;
                 default:
-                    throw new ArgumentException($"unknown option '{a}': expected one of --algorithm, --env, --seed, --agents, --frames, --budget-us, --guard, " +
+                    throw new ArgumentException($"unknown option '{a}': expected one of --algorithm, --env, --seed, --agents, --frames, --budget-us, --guard, --gate, " +
                                                 "--activation, --out, --save-every, --full-budget, --quiet.");
             }
         }
@@ -64,12 +67,15 @@ public static class CommandLine
             throw new ArgumentException("--save-every: expected --out PATH as well (where to save), found no --out.");
         if (world == World.Pendulum && algorithm != Algorithm.Ppo)
             throw new ArgumentException($"--env pendulum: expected --algorithm ppo (the pendulum's torque is continuous; {Name(algorithm)} here acts on discrete actions), found --algorithm {Name(algorithm)}.");
+        if (gate && algorithm != Algorithm.Dqn)
+            throw new ArgumentException($"--gate: expected --algorithm dqn (the gate deploys a copy of an off-policy learner's network), found --algorithm {Name(algorithm)}.");
         return Defaults(world, algorithm) with
         {
             Seed = seed, Agents = agents, OutPath = outPath, SaveEvery = saveEvery, StopAtSuccess = !fullBudget,
             TrainingBudgetMicroseconds = budget,
             MaxFrames = frames ?? (world == World.Pendulum ? (int)(1_000_000 / agents) : 30_000),
             Guard = guard ? new PolicyGuardSettings { Window = 100, RestoreBelow = 0.98f, ArmAt = (float)Defaults(world, algorithm).SuccessScore } : null,
+            Gate = gate ? new GateOptions() : null,
             ActorCritic = new ActorCriticSettings { HiddenActivation = hidden },
         };
     }

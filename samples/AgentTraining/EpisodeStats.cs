@@ -40,13 +40,29 @@ public sealed class EpisodeStats
     /// </summary>
     public double LowestWindowMean { get; private set; } = double.NaN;
 
-    private bool _tracking;
+    /// <summary>Windows ending after <see cref="StartTrackingLowest"/> (the one at the call included), and how many of them had a mean below its level.</summary>
+    public long WindowsTracked { get; private set; }
+    public long WindowsBelowLevel { get; private set; }
 
-    /// <summary>From now on, keep the lowest window mean (the stability figure: call it at the first success).</summary>
-    public void StartTrackingLowest()
+    private bool _tracking;
+    private double _level = double.NaN;
+
+    /// <summary>
+    /// From now on, keep the lowest window mean (the stability figure: call it at the first success) and count the
+    /// windows whose mean is below <paramref name="level"/> (the success level; NaN = count none).
+    /// </summary>
+    public void StartTrackingLowest(double level = double.NaN)
     {
         _tracking = true;
-        if (WindowFull) LowestWindowMean = WindowMean;
+        _level = level;
+        if (WindowFull) Track();
+    }
+
+    private void Track()
+    {
+        if (!(WindowMean >= LowestWindowMean)) LowestWindowMean = WindowMean;
+        WindowsTracked++;
+        if (WindowMean < _level) WindowsBelowLevel++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -58,7 +74,7 @@ public sealed class EpisodeStats
         _windowSum += score;
         Last = score;
         Guard?.ReportEpisode((float)score);
-        if (_tracking && WindowFull && !(WindowMean >= LowestWindowMean)) LowestWindowMean = WindowMean;
+        if (_tracking && WindowFull) Track();
         _next = (_next + 1) % _window.Length;
         Count++;
     }

@@ -31,7 +31,7 @@ Console.WriteLine(pendulum
 Console.WriteLine($"Success: {scoreName} ≥ {options.SuccessScore} over the last {options.SuccessWindow} episodes " +
                   $"({(pendulum ? $"{PendulumArena.EpisodeLength}-step episodes" : $"episodes cut at {CartPoleArena.MaxEpisodeLength} ticks")}), " +
                   $"within {options.MaxFrames} frames ({(long)options.MaxFrames * options.Agents:N0} environment steps); " +
-                  $"learning updates within {options.TrainingBudgetMicroseconds:F0} µs a frame{(options.Guard is null ? "" : "; policy guard on")}.");
+                  $"learning updates within {options.TrainingBudgetMicroseconds:F0} µs a frame{(options.Guard is null ? "" : "; policy guard on")}{(options.Gate is null ? "" : "; evaluation gate on")}.");
 
 AgentTrainingResult r;
 try

@@ -43,7 +43,8 @@ public static class Report
             w.WriteLine(string.Create(c, $"SUCCESS at frame {r.FramesToSuccess} ({r.StepsToSuccess:N0} environment steps, {r.FramesToSuccess / 60.0:F0} s of game time); " +
                                          $"run ended at frame {r.Frames}: {r.Episodes} episodes, {r.Updates} updates, {score} {r.FinalMeanScore:F1}"));
             if (r.Frames > r.FramesToSuccess)
-                w.WriteLine(string.Create(c, $"stability: lowest {score} (last {o.SuccessWindow} episodes) after first success: {r.LowestMeanAfterSuccess:F1}"));
+                w.WriteLine(string.Create(c, $"stability: lowest {score} (last {o.SuccessWindow} episodes) after first success: {r.LowestMeanAfterSuccess:F1}; " +
+                                             $"{r.WindowsBelowSuccessAfterSuccess} of {r.WindowsAfterSuccess} windows below {o.SuccessScore}"));
         }
         else
         {
@@ -51,6 +52,8 @@ public static class Report
         }
         w.WriteLine(Published(o));
         if (o.Guard is not null) w.WriteLine($"policy guard: {r.GuardRestores} restore(s)");
+        if (r.Gate is { } g)
+            w.WriteLine(string.Create(c, $"evaluation gate: {g.Evaluations} evaluations, {g.Promotions} promotion(s), {g.Rejections} rejection(s); {(g.Armed ? $"armed at frame {g.ArmedFrame}, last promotion at frame {g.LastPromotionFrame}, deployed network's evaluation score {g.DeployedScore.ToString("F1", c)}" : "never armed (the online network acted)")}"));
         w.WriteLine($"learning work per frame (act + record + updates): {r.Cost}; loading-screen Warmup {r.WarmupMicroseconds / 1000:F0} ms");
         w.WriteLine($"after warm-up ({o.WarmupFrames} frames): {r.GcCollectionsAfterWarmup} GC collections, {r.AllocatedBytesAfterWarmup} bytes allocated by the game loop");
         if (o.OutPath is not null)

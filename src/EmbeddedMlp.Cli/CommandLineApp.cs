@@ -50,12 +50,14 @@ public static class CommandLineApp
 
     private static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand("embedded-mlp: train, predict with, inspect and benchmark EmbeddedMlp model files.")
+        var root = new RootCommand("embedded-mlp: train, predict with, inspect and benchmark EmbeddedMlp model files; import and export ONNX.")
         {
             TrainCommand.Create(context),
             PredictCommand.Create(context),
             InspectCommand.Create(context),
             BenchCommand.Create(context),
+            ImportCommand.Create(context),
+            ExportCommand.Create(context),
         };
         return root;
     }

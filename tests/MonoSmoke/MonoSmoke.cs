@@ -4,6 +4,7 @@ using System.IO;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using EmbeddedMlp;
 using EmbeddedMlp.Kernels;
 using EmbeddedMlp.Serialization;
@@ -17,7 +18,8 @@ namespace EmbeddedMlp.MonoSmoke
     /// loop written here and (b) a training step, so that the step's speed can be compared across runtimes relative to
     /// plain scalar code. The same source is compiled for Mono (by .ci/mono-smoke) and for net10.0 (MonoSmoke.csproj,
     /// where the runtime is told to use its scalar kernels, so that both runs take the scalar path; each runtime runs
-    /// the scalar tile its JIT compiles best). Prints "MODELFILE ok|failed …" and one line
+    /// the scalar tile its JIT compiles best). Prints "MODELFILE ok|failed …", "MODELHASH model=… checkpoint=…" (SHA-256
+    /// of the files a deterministic-mode training writes: must be the same on both runtimes) and one line
     /// "RESULT runtime=… path=… tile=… xor=… loop_ns_per_flop=… step_us=…"; exit code 0 when XOR is learnt, the model
     /// files round-trip, and the kernel path and tile are the expected ones.
     /// </summary>
@@ -52,6 +54,9 @@ namespace EmbeddedMlp.MonoSmoke
             string modelFile = ModelFileRoundTrip();
             Console.WriteLine("MODELFILE " + modelFile);
             if (!modelFile.StartsWith("ok", StringComparison.Ordinal)) failures++;
+
+            // The same training in deterministic mode on both runtimes must write the same bytes (.ci/mono-smoke compares).
+            Console.WriteLine("MODELHASH " + DeterministicModelFileHashes());
 
             MeasureInterleaved(out double loop, out double step);
             Console.WriteLine(FormattableString.Invariant($"RESULT runtime={runtime} path={KernelDispatch.Active} tile={tile} xor={accuracy:F2} loop_ns_per_flop={loop:F4} step_us={step:F1}"));
@@ -120,6 +125,51 @@ namespace EmbeddedMlp.MonoSmoke
             {
                 File.Delete(path);
             }
+        }
+
+        /// <summary>
+        /// Trains 7-16-16-3 (tanh, relu, softmax; Adam, clipping) for 40 steps of 8 rows in
+        /// <see cref="KernelDispatch.Deterministic"/> mode on inputs from an integer LCG (exact multiples of 1/16), saves
+        /// the model file and the training checkpoint to memory and returns "model=SHA-256 checkpoint=SHA-256" of their
+        /// bytes; the mode is restored afterwards (the timing below measures the default mode).
+        /// </summary>
+        private static string DeterministicModelFileHashes()
+        {
+            bool previous = KernelDispatch.Deterministic;
+            KernelDispatch.Deterministic = true;
+            try
+            {
+                var model = new Mlp(7, new[] { new LayerSpec(16, Activation.Tanh), new LayerSpec(16, Activation.Relu), new LayerSpec(3, Activation.Softmax) }, 5);
+                var trainer = new Trainer(model, new TrainerOptions { MaxBatch = 8, Optimizer = OptimizerSettings.Adam(0.01f), ClipNorm = 0.5f });
+                var x = new float[8 * 7];
+                var y = new int[8];
+                ulong state = 12345;
+                for (int step = 0; step < 40; step++)
+                {
+                    for (int i = 0; i < x.Length; i++) { state = state * 6364136223846793005UL + 1442695040888963407UL; x[i] = ((int)((state >> 33) % 33) - 16) / 16f; }
+                    for (int i = 0; i < y.Length; i++) { state = state * 6364136223846793005UL + 1442695040888963407UL; y[i] = (int)((state >> 33) % 3); }
+                    trainer.Step(x, y);
+                }
+                var file = new MemoryStream();
+                ModelFile.Save(model, file);
+                var checkpoint = new MemoryStream();
+                ModelFile.SaveCheckpoint(trainer, checkpoint);
+                return $"model={Sha256(file.ToArray())} checkpoint={Sha256(checkpoint.ToArray())}";
+            }
+            catch (Exception e)
+            {
+                return $"failed: {e.GetType().Name}: {e.Message}";
+            }
+            finally
+            {
+                KernelDispatch.Deterministic = previous;
+            }
+        }
+
+        private static string Sha256(byte[] bytes)
+        {
+            using (SHA256 sha = SHA256.Create())
+                return BitConverter.ToString(sha.ComputeHash(bytes)).Replace("-", "").ToLowerInvariant();
         }
 
         /// <summary>

@@ -163,7 +163,8 @@ internal static class TrainCommand
         if (s.Last != null) o.WriteLine($"final: {s.Last.ToLine()}");
         o.WriteLine($"trained {s.Epochs} epoch{(s.Epochs == 1 ? "" : "s")}, {Formats.Count(s.Steps)} steps of up to {batch} rows in {Formats.Seconds(s.Seconds)} s; " +
                     $"median {Formats.Micros(s.MedianStepMicros)} µs per step" +
-                    (s.SkippedSteps > 0 ? $"; {Formats.Count(s.SkippedSteps)} steps skipped (non-finite loss or gradient)" : ""));
+                    (s.SkippedSteps > 0 ? $"; {Formats.Count(s.SkippedSteps)} steps skipped (non-finite loss or gradient)" : "") +
+                    (KernelDispatch.Deterministic ? "; deterministic mode (EMBEDDEDMLP_DETERMINISTIC)" : ""));
         o.WriteLine($"wrote {outPath} (checkpoint, {(f16 ? "f16" : "f32")} weights)");
         o.Flush();
     }

@@ -6,8 +6,11 @@ using System.IO;
 namespace EmbeddedMlp.Cli.Data;
 
 /// <summary>
-/// A numeric CSV file: comma-separated numbers, one sample per row, every row the same width. A first line that does
-/// not parse as numbers is a header and is skipped; blank lines are skipped. Values are row-major in <see cref="Values"/>.
+/// A numeric CSV file: comma-separated numbers, one sample per row, every row the same width. The first non-blank line
+/// is a header, and skipped, only when none of its fields parses as a number (<c>x,y,class</c>); if any field does, it
+/// is data like every other row, so a typo in it (<c>1.5,2x,0</c>) or a numeric-looking column name (<c>x1,2,label</c>)
+/// is reported with its line and column instead of the row being dropped. Blank lines are skipped. Values are row-major
+/// in <see cref="Values"/>.
 /// </summary>
 public sealed class CsvTable
 {
@@ -58,7 +61,7 @@ public sealed class CsvTable
             if (string.IsNullOrWhiteSpace(line)) continue;
             bool first = !sawContent;
             sawContent = true;
-            if (first && !AllNumbers(line)) continue; // header
+            if (first && IsHeader(line)) continue; // no field is a number: column names
 
             int count = 0;
             int start = 0;
@@ -104,10 +107,14 @@ public sealed class CsvTable
         return n;
     }
 
-    private static bool AllNumbers(string line)
+    /// <summary>
+    /// True when no field of <paramref name="line"/> parses as a number (NaN and infinities count as numbers, so such a
+    /// row is data and gets its "expected a finite number" error rather than being skipped).
+    /// </summary>
+    private static bool IsHeader(string line)
     {
         foreach (Range r in line.AsSpan().Split(','))
-            if (!float.TryParse(line.AsSpan()[r].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            if (float.TryParse(line.AsSpan()[r].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                 return false;
         return true;
     }

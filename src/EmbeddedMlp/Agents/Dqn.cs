@@ -115,7 +115,7 @@ namespace EmbeddedMlp.Agents
 
         /// <param name="observationSize">Floats per observation.</param>
         /// <param name="actions">Number of discrete actions (≥ 2).</param>
-        /// <param name="agents">Agents acting together (the rows of <see cref="Act"/>).</param>
+        /// <param name="agents">Agents acting together (the rows of <see cref="Act(ReadOnlySpan{float}, Span{int})"/>).</param>
         /// <param name="settings">Hyper-parameters; defaults when null.</param>
         /// <param name="seed">Seed of the weights, the exploration and the replay sampling.</param>
         public Dqn(int observationSize, int actions, int agents, DqnSettings? settings, ulong seed)
@@ -168,7 +168,7 @@ namespace EmbeddedMlp.Agents
         public long Updates { get; private set; }
         /// <summary>Updates queued and not yet run.</summary>
         public int PendingUpdates { get; private set; }
-        /// <summary>Updates that ran at the start of <see cref="Act"/> because the frame budget had left them.</summary>
+        /// <summary>Updates that ran at the start of <see cref="Act(ReadOnlySpan{float}, Span{int})"/> because the frame budget had left them.</summary>
         public long OverdueUpdates { get; private set; }
         /// <summary>Huber loss of the last update (0 before the first).</summary>
         public float LastLoss { get; private set; }
@@ -189,8 +189,22 @@ namespace EmbeddedMlp.Agents
         /// <param name="observations">[agents, observationSize].</param>
         /// <param name="actions">[agents] receives the actions.</param>
         [MethodImpl(KernelHints.Entry)]
-        public void Act(ReadOnlySpan<float> observations, Span<int> actions)
+        public void Act(ReadOnlySpan<float> observations, Span<int> actions) => Act(observations, actions, Network);
+
+        /// <summary>
+        /// ε-greedy actions from the Q-values of <paramref name="network"/> — a copy of <see cref="Network"/> that the game
+        /// deploys while the online network trains (DQN is off-policy: the transitions may come from any policy), e.g.
+        /// <see cref="PolicyGate.Acting"/>. The same exploration as <see cref="Act(ReadOnlySpan{float}, Span{int})"/>.
+        /// </summary>
+        /// <param name="observations">[agents, observationSize].</param>
+        /// <param name="actions">[agents] receives the actions.</param>
+        /// <param name="network">A network shaped as <see cref="Network"/> (observationSize inputs, one output per action).</param>
+        [MethodImpl(KernelHints.Entry)]
+        public void Act(ReadOnlySpan<float> observations, Span<int> actions, Mlp network)
         {
+            if (network is null) throw new ArgumentNullException(nameof(network));
+            if (network.InputCount != _obs || network.OutputCount != _actions)
+                throw new ArgumentException($"network: expected {_obs} inputs and {_actions} outputs (the Q-network's shape), found {network.InputCount} and {network.OutputCount}.", nameof(network));
             if (actions.Length != _agents) throw new ArgumentException($"actions: expected {_agents} entries (one per agent), found {actions.Length}.", nameof(actions));
             if (observations.Length != _agents * _obs)
                 throw new ArgumentException($"observations: expected {_agents}×{_obs} = {_agents * _obs} floats, found {observations.Length}.", nameof(observations));
@@ -199,7 +213,7 @@ namespace EmbeddedMlp.Agents
                 RunUpdate();
                 OverdueUpdates++;
             }
-            Network.Predict(observations, _q);
+            network.Predict(observations, _q);
             float epsilon = Epsilon;
             for (int i = 0; i < _agents; i++)
                 actions[i] = _random.NextFloat() < epsilon ? _random.NextInt(_actions) : ArgMax(_q.AsSpan(i * _actions, _actions));

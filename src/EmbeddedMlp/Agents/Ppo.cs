@@ -255,7 +255,7 @@ namespace EmbeddedMlp.Agents
             for (int i = 0; i < _agents; i++)
                 for (int j = 0; j < d; j++)
                 {
-                    float mu = _policyOut[i * 2 * d + j], sigma = MathF.Exp(_policyOut[i * 2 * d + d + j]);
+                    float mu = _policyOut[i * 2 * d + j], sigma = KernelDispatch.Deterministic ? DeterministicMath.Exp(_policyOut[i * 2 * d + d + j]) : MathF.Exp(_policyOut[i * 2 * d + d + j]);
                     float a = mu + sigma * (float)_random.NextGaussian();
                     actions[i * d + j] = a;
                     _stepContinuous[i * d + j] = a;

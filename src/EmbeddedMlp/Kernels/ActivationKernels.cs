@@ -15,10 +15,18 @@ namespace EmbeddedMlp.Kernels
         /// <summary>Slope of leaky relu for negative inputs (PyTorch's default).</summary>
         public const float LeakySlope = 0.01f;
 
-        /// <summary>x = tanh(x): eight at a time on the <see cref="KernelPath.Vector256"/> path, else <c>MathF.Tanh</c>.</summary>
+        /// <summary>
+        /// x = tanh(x): eight at a time on the <see cref="KernelPath.Vector256"/> path, else <c>MathF.Tanh</c>; in the
+        /// deterministic mode <see cref="DeterministicMath.Tanh(Span{float})"/> (the same bits on every path).
+        /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static void Tanh(Span<float> x)
         {
+            if (KernelDispatch.Deterministic)
+            {
+                DeterministicMath.Tanh(x);
+                return;
+            }
 #if NET8_0_OR_GREATER
             if (KernelDispatch.Active == KernelPath.Vector256)
             {
@@ -31,11 +39,17 @@ namespace EmbeddedMlp.Kernels
 
         /// <summary>
         /// x = 1 / (1 + e^−x): eight at a time on the <see cref="KernelPath.Vector256"/> path (results below 2^−126, for
-        /// x &lt; −87, flushed to 0), else a scalar loop written without overflow for large |x|.
+        /// x &lt; −87, flushed to 0), else a scalar loop written without overflow for large |x|; in the deterministic mode
+        /// <see cref="DeterministicMath.Sigmoid(Span{float})"/>.
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static void Sigmoid(Span<float> x)
         {
+            if (KernelDispatch.Deterministic)
+            {
+                DeterministicMath.Sigmoid(x);
+                return;
+            }
 #if NET8_0_OR_GREATER
             if (KernelDispatch.Active == KernelPath.Vector256)
             {
@@ -79,7 +93,7 @@ namespace EmbeddedMlp.Kernels
                         *(Vector<float>*)(pd + i) = Vector.ConditionalSelect(mask, dv, negative == 0f ? Vector<float>.Zero : dv * neg);
                     }
                 }
-                for (; i < n; i++) pd[i] = py[i] > 0f ? pd[i] : negative == 0f ? 0f : pd[i] * negative;
+                for (; i < n; i++) pd[i] = py[i] > 0f ? pd[i] : negative == 0f ? 0f : (float)(pd[i] * negative);
             }
         }
 
@@ -101,7 +115,7 @@ namespace EmbeddedMlp.Kernels
                         *(Vector<float>*)(pd + i) *= Vector<float>.One - yv * yv;
                     }
                 }
-                for (; i < n; i++) pd[i] *= 1f - py[i] * py[i];
+                for (; i < n; i++) pd[i] = (float)(pd[i] * (float)(1f - (float)(py[i] * py[i])));
             }
         }
 
@@ -123,7 +137,7 @@ namespace EmbeddedMlp.Kernels
                         *(Vector<float>*)(pd + i) *= yv * (Vector<float>.One - yv);
                     }
                 }
-                for (; i < n; i++) pd[i] *= py[i] * (1f - py[i]);
+                for (; i < n; i++) pd[i] = (float)(pd[i] * (float)(py[i] * (float)(1f - py[i])));
             }
         }
 

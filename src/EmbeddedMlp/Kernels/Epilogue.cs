@@ -52,8 +52,8 @@ namespace EmbeddedMlp.Kernels
                 for (; j < cols; j++)
                 {
                     float v = cr[j];
-                    if (bias != null) v += bias[j];
-                    if (rectify && v <= 0f) v = leaky ? v * slope : 0f;
+                    if (bias != null) v = (float)(v + bias[j]); // casts: float rounding on every runtime (deterministic mode)
+                    if (rectify && v <= 0f) v = leaky ? (float)(v * slope) : 0f;
                     cr[j] = v;
                 }
             }

@@ -14,7 +14,9 @@ namespace EmbeddedMlp.Kernels
     /// With <c>accumulate</c> false C is overwritten. The path is <see cref="KernelDispatch.Active"/>: a packed,
     /// register-blocked micro-kernel (6×16 floats of C in ymm registers on AVX2), a dot-product kernel for NT with
     /// one or two rows (matrix-vector), and a fused forward epilogue (bias + activation). Each output element is summed in a fixed order, so results are run-to-run deterministic for a
-    /// given path (and any <see cref="KernelDispatch.MaxDegreeOfParallelism"/>). NaN and ±Inf propagate as IEEE
+    /// given path (and any <see cref="KernelDispatch.MaxDegreeOfParallelism"/>). In the deterministic mode
+    /// (<see cref="KernelDispatch.Deterministic"/>) the order is the same on every path too: NT by
+    /// <see cref="DeterministicDot"/>, TN and NN by the packed driver with no fused multiply-add. NaN and ±Inf propagate as IEEE
     /// arithmetic dictates (no skipping of zero operands).
     /// </summary>
     internal static unsafe class Gemm
@@ -60,19 +62,41 @@ namespace EmbeddedMlp.Kernels
             fixed (float* pbias = &MemoryMarshal.GetReference(bias))
             {
                 var epilogue = Epilogue.Forward(bias.IsEmpty ? null : pbias, activation);
+                if (KernelDispatch.Deterministic && k > 0)
+                {
+                    DeterministicNT(path, pa, pb, pc, m, n, k, accumulate, epilogue);
+                    return;
+                }
                 if (UseDot(path, m, n, k))
                 {
                     int threads = DotThreads(n, k);
-                    if (threads < 2 || !DotJob.TryRun(path, pa, pb, pc, m, n, k, accumulate, epilogue, threads))
+                    if (threads < 2 || !DotJob.TryRun(path, false, pa, pb, pc, m, n, k, accumulate, epilogue, threads))
                     {
-                        DotNT(path, pa, pb, pc, n, m, n, k, accumulate);
+                        DotNT(path, false, pa, pb, pc, n, m, n, k, accumulate);
                         epilogue.Apply(pc, n, m, n, 0);
                     }
                 }
                 else
                 {
-                    GemmDriver.Run(path, pa, k, 1, pb, 1, k, pc, n, m, n, k, accumulate, epilogue);
+                    GemmDriver.Run(path, false, pa, k, 1, pb, 1, k, pc, n, m, n, k, accumulate, epilogue);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The deterministic mode's NT, in a method of its own so that the default path's code stays as it was: always
+        /// dot products (<see cref="DeterministicDot"/>), whose fixed eight-lane order makes a row's outputs independent
+        /// of the batch (a packed tile sums in depth order instead), split by columns across threads like the default
+        /// matrix-vector products.
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize | MethodImplOptions.NoInlining)]
+        private static void DeterministicNT(KernelPath path, float* pa, float* pb, float* pc, int m, int n, int k, bool accumulate, Epilogue epilogue)
+        {
+            int threads = DotThreads(n, k);
+            if (threads < 2 || !DotJob.TryRun(path, true, pa, pb, pc, m, n, k, accumulate, epilogue, threads))
+            {
+                DeterministicDot.NT(path, pa, pb, pc, n, m, n, k, accumulate);
+                epilogue.Apply(pc, n, m, n, 0);
             }
         }
 
@@ -89,7 +113,7 @@ namespace EmbeddedMlp.Kernels
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
             {
-                GemmDriver.Run(KernelDispatch.Active, pa, 1, m, pb, n, 1, pc, n, m, n, k, accumulate, default);
+                GemmDriver.Run(KernelDispatch.Active, KernelDispatch.Deterministic, pa, 1, m, pb, n, 1, pc, n, m, n, k, accumulate, default);
             }
         }
 
@@ -106,14 +130,19 @@ namespace EmbeddedMlp.Kernels
             fixed (float* pb = &MemoryMarshal.GetReference(b))
             fixed (float* pc = &MemoryMarshal.GetReference(c))
             {
-                GemmDriver.Run(KernelDispatch.Active, pa, k, 1, pb, n, 1, pc, n, m, n, k, accumulate, default);
+                GemmDriver.Run(KernelDispatch.Active, KernelDispatch.Deterministic, pa, k, 1, pb, n, 1, pc, n, m, n, k, accumulate, default);
             }
         }
 
         /// <summary>C[m, n] (+)= A[m, k]·B[n, k]ᵀ by dot products, C with row stride <paramref name="ldc"/>.</summary>
         [MethodImpl(KernelHints.Inline)]
-        private static void DotNT(KernelPath path, float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
+        private static void DotNT(KernelPath path, bool exact, float* a, float* b, float* c, long ldc, int m, int n, int k, bool accumulate)
         {
+            if (exact)
+            {
+                DeterministicDot.NT(path, a, b, c, ldc, m, n, k, accumulate);
+                return;
+            }
             switch (path)
             {
 #if NET8_0_OR_GREATER
@@ -151,17 +180,18 @@ namespace EmbeddedMlp.Kernels
         {
             private static readonly DotJob s_job = new DotJob();
             private KernelPath _path;
+            private bool _exact;
             private float* _a, _b, _c;
             private int _m, _n, _k;
             private bool _accumulate;
             private Epilogue _epilogue;
 
             [MethodImpl(KernelHints.Optimize)]
-            public static bool TryRun(KernelPath path, float* a, float* b, float* c, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads)
+            public static bool TryRun(KernelPath path, bool exact, float* a, float* b, float* c, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads)
             {
                 if (!WorkerPool.TryClaim(threads)) return false;
                 DotJob job = s_job; // only the pool's owner writes it
-                job._path = path; job._a = a; job._b = b; job._c = c; job._m = m; job._n = n; job._k = k;
+                job._path = path; job._exact = exact; job._a = a; job._b = b; job._c = c; job._m = m; job._n = n; job._k = k;
                 job._accumulate = accumulate; job._epilogue = epilogue;
                 WorkerPool.RunClaimed(job, threads);
                 return true;
@@ -174,7 +204,7 @@ namespace EmbeddedMlp.Kernels
                 int j0 = (int)((long)grains * part / parts) * DotColumnGrain;
                 int j1 = Math.Min(_n, (int)((long)grains * (part + 1) / parts) * DotColumnGrain);
                 if (j0 >= j1) return;
-                DotNT(_path, _a, _b + (long)j0 * _k, _c + j0, _n, _m, j1 - j0, _k, _accumulate);
+                DotNT(_path, _exact, _a, _b + (long)j0 * _k, _c + j0, _n, _m, j1 - j0, _k, _accumulate);
                 _epilogue.Apply(_c + j0, _n, _m, j1 - j0, j0);
             }
         }

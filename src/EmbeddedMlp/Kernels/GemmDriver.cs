@@ -12,7 +12,9 @@ namespace EmbeddedMlp.Kernels
     /// fewer than MR rows run in place (the micro-kernels touch only their valid rows); tiles with fewer than NR
     /// columns run into a scratch tile. The epilogue runs once per finished column strip of a row block. Each C
     /// element is summed in one fixed order (depth blocks in order, and within a block the micro-kernel's order:
-    /// p ascending, or four depths at a time for Mono's scalar tile), whatever the thread count.
+    /// p ascending, or four depths at a time for Mono's scalar tile), whatever the thread count. With <c>exact</c> (the
+    /// deterministic mode) every path's tile rounds each product before adding it, and Mono's four-depth tile is not used:
+    /// C(i,j) = ((C₀ + A(i,0)·B(0,j)) + A(i,1)·B(1,j)) + … with one rounding per operation, the same bits on every path.
     /// </summary>
     [SkipLocalsInit]
     internal static unsafe class GemmDriver
@@ -47,7 +49,7 @@ namespace EmbeddedMlp.Kernels
         [ThreadStatic] private static float[]? t_packedB;
 
         [MethodImpl(KernelHints.Optimize)]
-        public static void Run(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+        public static void Run(KernelPath path, bool exact, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue)
         {
             if (k == 0)
@@ -61,9 +63,9 @@ namespace EmbeddedMlp.Kernels
             int panels = (n + nr - 1) / nr;
             int threads = Math.Min(KernelDispatch.MaxDegreeOfParallelism, panels);
             if (threads > 1 && (long)m * n * k >= ParallelThreshold * threads &&
-                TryRunParallel(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr))
+                TryRunParallel(path, exact, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, threads, panels, nr))
                 return;
-            Columns(path, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
+            Columns(path, exact, a, ars, aks, b, bks, bjs, c, ldc, m, n, k, accumulate, epilogue, 0, n);
         }
 
         [MethodImpl(KernelHints.Inline)]
@@ -103,7 +105,7 @@ namespace EmbeddedMlp.Kernels
         /// apart, which no hardware prefetcher follows.
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
-        private static void Columns(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+        private static void Columns(KernelPath path, bool exact, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int j0, int j1)
         {
             int mr = MROf(path), nr = NROf(path);
@@ -163,14 +165,14 @@ namespace EmbeddedMlp.Kernels
                                     float* cp = c + (ic + ir) * ldc + jc;
                                     if (cols == nr)
                                     {
-                                        Tile(path, ap, rs, ks, rows, bp, cp, ldc, kc, load);
+                                        Tile(path, exact, ap, rs, ks, rows, bp, cp, ldc, kc, load);
                                     }
                                     else
                                     {
                                         if (load)
                                             for (int r = 0; r < rows; r++)
                                                 for (int j = 0; j < cols; j++) tile[r * nr + j] = cp[r * ldc + j];
-                                        Tile(path, ap, rs, ks, rows, bp, tile, nr, kc, load);
+                                        Tile(path, exact, ap, rs, ks, rows, bp, tile, nr, kc, load);
                                         for (int r = 0; r < rows; r++)
                                             for (int j = 0; j < cols; j++) cp[r * ldc + j] = tile[r * nr + j];
                                     }
@@ -268,17 +270,24 @@ namespace EmbeddedMlp.Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Tile(KernelPath path, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
+        private static void Tile(KernelPath path, bool exact, float* a, long ars, long aks, int rows, float* panel, float* c, long ldc, int kc, bool load)
         {
             switch (path)
             {
 #if NET8_0_OR_GREATER
-                case KernelPath.Vector256: MicroKernel256.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
-                case KernelPath.Vector128: MicroKernel128.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
+                case KernelPath.Vector256:
+                    if (exact) MicroKernel256.Tile<Exact>(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    else MicroKernel256.Tile<Inexact>(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    break;
+                case KernelPath.Vector128:
+                    if (exact) MicroKernel128.Tile<Exact>(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    else MicroKernel128.Tile<Inexact>(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    break;
 #endif
                 case KernelPath.PortableVector: MicroKernelVector.Tile(a, ars, aks, rows, panel, c, ldc, kc, load); break;
                 default:
-                    if (MicroKernelScalar.DepthBlocked) MicroKernelScalar.TileDepth4(a, ars, aks, rows, panel, c, ldc, kc, load);
+                    // Mono's four-depth tile sums in another order: not in the deterministic mode.
+                    if (MicroKernelScalar.DepthBlocked && !exact) MicroKernelScalar.TileDepth4(a, ars, aks, rows, panel, c, ldc, kc, load);
                     else MicroKernelScalar.Tile(a, ars, aks, rows, panel, c, ldc, kc, load);
                     break;
             }
@@ -316,6 +325,7 @@ namespace EmbeddedMlp.Kernels
         private sealed class ColumnsJob : ParallelWork
         {
             public KernelPath Path;
+            public bool Exact;
             public float* A, B, C;
             public long Ars, Aks, Bks, Bjs, Ldc;
             public int M, N, K, Panels, NR;
@@ -328,7 +338,7 @@ namespace EmbeddedMlp.Kernels
                 int j0 = (int)((long)Panels * part / parts) * NR;
                 int j1 = Math.Min(N, (int)((long)Panels * (part + 1) / parts) * NR);
                 if (j0 >= j1) return;
-                Columns(Path, A, Ars, Aks, B, Bks, Bjs, C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
+                Columns(Path, Exact, A, Ars, Aks, B, Bks, Bjs, C, Ldc, M, N, K, Accumulate, Epilogue, j0, j1);
             }
         }
 
@@ -336,13 +346,13 @@ namespace EmbeddedMlp.Kernels
 
         /// <summary>Runs the product on <paramref name="threads"/> threads; false if the worker pool is taken (the caller then runs it alone).</summary>
         [MethodImpl(KernelHints.Optimize)]
-        private static bool TryRunParallel(KernelPath path, float* a, long ars, long aks, float* b, long bks, long bjs,
+        private static bool TryRunParallel(KernelPath path, bool exact, float* a, long ars, long aks, float* b, long bks, long bjs,
             float* c, long ldc, int m, int n, int k, bool accumulate, Epilogue epilogue, int threads, int panels, int nr)
         {
             if (!WorkerPool.TryClaim(threads)) return false;
             ColumnsJob job = s_columns; // only the pool's owner writes it
 
-            job.Path = path; job.A = a; job.Ars = ars; job.Aks = aks; job.B = b; job.Bks = bks; job.Bjs = bjs; job.C = c; job.Ldc = ldc;
+            job.Path = path; job.Exact = exact; job.A = a; job.Ars = ars; job.Aks = aks; job.B = b; job.Bks = bks; job.Bjs = bjs; job.C = c; job.Ldc = ldc;
             job.M = m; job.N = n; job.K = k; job.Accumulate = accumulate; job.Epilogue = epilogue; job.Panels = panels; job.NR = nr;
             WorkerPool.RunClaimed(job, threads);
             return true;

@@ -31,6 +31,7 @@ namespace EmbeddedMlp.Kernels
     {
         private static KernelPath _active = Detect();
         private static int _maxDegreeOfParallelism = 1;
+        private static bool _deterministic = ReadDeterministic();
 
         /// <summary>The best path this runtime supports.</summary>
         public static KernelPath Best => DetectBest();
@@ -68,6 +69,27 @@ namespace EmbeddedMlp.Kernels
                 if (value > 1) WorkerPool.EnsureWorkers(value - 1);
                 _maxDegreeOfParallelism = value;
             }
+        }
+
+        /// <summary>
+        /// Cross-platform deterministic mode (off by default; the environment variable <c>EMBEDDEDMLP_DETERMINISTIC=1</c>
+        /// turns it on at start-up). When on, <c>Predict</c> outputs, losses, gradients and parameters after any number of
+        /// training steps are bit-identical on every <see cref="KernelPath"/>, on the net10.0 and netstandard2.1 builds,
+        /// on CoreCLR and Mono, at every <see cref="MaxDegreeOfParallelism"/>, and a row's outputs do not depend on the
+        /// other rows of its batch: every sum runs in one fixed order, no multiply-add is fused, and exp, log, tanh and
+        /// sigmoid are computed from IEEE-754's exactly rounded operations. See docs/determinism.md for the guarantee
+        /// and its limits. Like <see cref="Active"/>, set it before kernels run, not while they run on other threads.
+        /// </summary>
+        public static bool Deterministic
+        {
+            get => _deterministic;
+            set => _deterministic = value;
+        }
+
+        private static bool ReadDeterministic()
+        {
+            string? value = Environment.GetEnvironmentVariable("EMBEDDEDMLP_DETERMINISTIC");
+            return value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>Whether <paramref name="path"/> runs with hardware vectors (or is scalar) in this process.</summary>

@@ -15,9 +15,12 @@ namespace EmbeddedMlp.Kernels
     {
         public const int MR = 6, NR = 8;
 
+        /// <summary>acc + x·y: fused where the CPU has it, unless <typeparamref name="TExact"/> asks for the deterministic
+        /// mode's arithmetic (product rounded, then sum).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> MulAdd(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
+        private static Vector128<float> MulAdd<TExact>(Vector128<float> x, Vector128<float> y, Vector128<float> acc) where TExact : struct, IExactFlag
         {
+            if (default(TExact).IsExact) return acc + x * y;
             if (Fma.IsSupported) return Fma.MultiplyAdd(x, y, acc);
             if (AdvSimd.IsSupported) return AdvSimd.FusedMultiplyAdd(acc, x, y);
             return acc + x * y;
@@ -29,7 +32,8 @@ namespace EmbeddedMlp.Kernels
         /// <paramref name="rows"/> rows.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+        public static void Tile<TExact>(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+            where TExact : struct, IExactFlag
         {
             int r1 = Math.Min(1, rows - 1), r2 = Math.Min(2, rows - 1), r3 = Math.Min(3, rows - 1), r4 = Math.Min(4, rows - 1), r5 = Math.Min(5, rows - 1);
             float* a0 = a, a1 = a + r1 * ars, a2 = a + r2 * ars, a3 = a + r3 * ars, a4 = a + r4 * ars, a5 = a + r5 * ars;
@@ -54,17 +58,17 @@ namespace EmbeddedMlp.Kernels
             {
                 Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
                 Vector128<float> x = Vector128.Create(a0[off]);
-                c00 = MulAdd(x, b0, c00); c01 = MulAdd(x, b1, c01);
+                c00 = MulAdd<TExact>(x, b0, c00); c01 = MulAdd<TExact>(x, b1, c01);
                 x = Vector128.Create(a1[off]);
-                c10 = MulAdd(x, b0, c10); c11 = MulAdd(x, b1, c11);
+                c10 = MulAdd<TExact>(x, b0, c10); c11 = MulAdd<TExact>(x, b1, c11);
                 x = Vector128.Create(a2[off]);
-                c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
+                c20 = MulAdd<TExact>(x, b0, c20); c21 = MulAdd<TExact>(x, b1, c21);
                 x = Vector128.Create(a3[off]);
-                c30 = MulAdd(x, b0, c30); c31 = MulAdd(x, b1, c31);
+                c30 = MulAdd<TExact>(x, b0, c30); c31 = MulAdd<TExact>(x, b1, c31);
                 x = Vector128.Create(a4[off]);
-                c40 = MulAdd(x, b0, c40); c41 = MulAdd(x, b1, c41);
+                c40 = MulAdd<TExact>(x, b0, c40); c41 = MulAdd<TExact>(x, b1, c41);
                 x = Vector128.Create(a5[off]);
-                c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
+                c50 = MulAdd<TExact>(x, b0, c50); c51 = MulAdd<TExact>(x, b1, c51);
             }
             c50.Store(q5); c51.Store(q5 + 4);
             c40.Store(q4); c41.Store(q4 + 4);
@@ -92,22 +96,22 @@ namespace EmbeddedMlp.Kernels
                     for (; p < k8; p += 8)
                     {
                         Vector128<float> x = Vector128.Load(ai + p), y = Vector128.Load(ai + p + 4);
-                        s0 = MulAdd(x, Vector128.Load(b0 + p), s0);
-                        s1 = MulAdd(x, Vector128.Load(b1 + p), s1);
-                        s2 = MulAdd(x, Vector128.Load(b2 + p), s2);
-                        s3 = MulAdd(x, Vector128.Load(b3 + p), s3);
-                        t0 = MulAdd(y, Vector128.Load(b0 + p + 4), t0);
-                        t1 = MulAdd(y, Vector128.Load(b1 + p + 4), t1);
-                        t2 = MulAdd(y, Vector128.Load(b2 + p + 4), t2);
-                        t3 = MulAdd(y, Vector128.Load(b3 + p + 4), t3);
+                        s0 = MulAdd<Inexact>(x, Vector128.Load(b0 + p), s0);
+                        s1 = MulAdd<Inexact>(x, Vector128.Load(b1 + p), s1);
+                        s2 = MulAdd<Inexact>(x, Vector128.Load(b2 + p), s2);
+                        s3 = MulAdd<Inexact>(x, Vector128.Load(b3 + p), s3);
+                        t0 = MulAdd<Inexact>(y, Vector128.Load(b0 + p + 4), t0);
+                        t1 = MulAdd<Inexact>(y, Vector128.Load(b1 + p + 4), t1);
+                        t2 = MulAdd<Inexact>(y, Vector128.Load(b2 + p + 4), t2);
+                        t3 = MulAdd<Inexact>(y, Vector128.Load(b3 + p + 4), t3);
                     }
                     if (p < k4)
                     {
                         Vector128<float> x = Vector128.Load(ai + p);
-                        s0 = MulAdd(x, Vector128.Load(b0 + p), s0);
-                        s1 = MulAdd(x, Vector128.Load(b1 + p), s1);
-                        s2 = MulAdd(x, Vector128.Load(b2 + p), s2);
-                        s3 = MulAdd(x, Vector128.Load(b3 + p), s3);
+                        s0 = MulAdd<Inexact>(x, Vector128.Load(b0 + p), s0);
+                        s1 = MulAdd<Inexact>(x, Vector128.Load(b1 + p), s1);
+                        s2 = MulAdd<Inexact>(x, Vector128.Load(b2 + p), s2);
+                        s3 = MulAdd<Inexact>(x, Vector128.Load(b3 + p), s3);
                         p += 4;
                     }
                     s0 += t0; s1 += t1; s2 += t2; s3 += t3;
@@ -130,7 +134,7 @@ namespace EmbeddedMlp.Kernels
                     float* b0 = b + (long)j * k;
                     Vector128<float> s0 = Vector128<float>.Zero;
                     int p = 0;
-                    for (; p < k4; p += 4) s0 = MulAdd(Vector128.Load(ai + p), Vector128.Load(b0 + p), s0);
+                    for (; p < k4; p += 4) s0 = MulAdd<Inexact>(Vector128.Load(ai + p), Vector128.Load(b0 + p), s0);
                     float d0 = (s0.GetElement(0) + s0.GetElement(1)) + (s0.GetElement(2) + s0.GetElement(3));
                     for (; p < k; p++) d0 += ai[p] * b0[p];
                     ci[j] = accumulate ? ci[j] + d0 : d0;

@@ -14,14 +14,22 @@ namespace EmbeddedMlp.Kernels
     {
         public const int MR = 6, NR = 16;
 
+        /// <summary>acc + x·y: one fused multiply-add, or with <see cref="Exact"/> the product rounded and then added.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> MulAdd<TExact>(Vector256<float> x, Vector256<float> y, Vector256<float> acc) where TExact : struct, IExactFlag =>
+            default(TExact).IsExact ? Avx.Add(acc, Avx.Multiply(x, y)) : Fma.MultiplyAdd(x, y, acc);
+
         /// <summary>
         /// C[6,16] = (load ? C : 0) + Σ_p A(i,p)·panel[p,j], A(i,p) = a[i·ars + p·aks], panel rows of 16 floats.
         /// Rows past <paramref name="rows"/> repeat the last row, of A and of C alike: they compute the same values as
         /// that row and store them onto it, so C is only touched in its first <paramref name="rows"/> rows. The depth
-        /// loop is unrolled by two.
+        /// loop is unrolled by two. <typeparamref name="TExact"/> is <see cref="Inexact"/> (fused multiply-add, one rounding
+        /// per step) or <see cref="Exact"/> (product rounded, then sum: the deterministic mode's arithmetic, the same as the
+        /// scalar and <c>Vector&lt;T&gt;</c> tiles').
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+        public static void Tile<TExact>(float* a, long ars, long aks, int rows, float* b, float* c, long ldc, int kc, bool load)
+            where TExact : struct, IExactFlag
         {
             int r1 = Math.Min(1, rows - 1), r2 = Math.Min(2, rows - 1), r3 = Math.Min(3, rows - 1), r4 = Math.Min(4, rows - 1), r5 = Math.Min(5, rows - 1);
             float* a0 = a, a1 = a + r1 * ars, a2 = a + r2 * ars, a3 = a + r3 * ars, a4 = a + r4 * ars, a5 = a + r5 * ars;
@@ -46,46 +54,46 @@ namespace EmbeddedMlp.Kernels
                 long o2 = off + aks;
                 Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
                 Vector256<float> x = Vector256.Create(a0[off]);
-                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                c00 = MulAdd<TExact>(x, b0, c00); c01 = MulAdd<TExact>(x, b1, c01);
                 x = Vector256.Create(a1[off]);
-                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                c10 = MulAdd<TExact>(x, b0, c10); c11 = MulAdd<TExact>(x, b1, c11);
                 x = Vector256.Create(a2[off]);
-                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                c20 = MulAdd<TExact>(x, b0, c20); c21 = MulAdd<TExact>(x, b1, c21);
                 x = Vector256.Create(a3[off]);
-                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                c30 = MulAdd<TExact>(x, b0, c30); c31 = MulAdd<TExact>(x, b1, c31);
                 x = Vector256.Create(a4[off]);
-                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                c40 = MulAdd<TExact>(x, b0, c40); c41 = MulAdd<TExact>(x, b1, c41);
                 x = Vector256.Create(a5[off]);
-                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                c50 = MulAdd<TExact>(x, b0, c50); c51 = MulAdd<TExact>(x, b1, c51);
                 b0 = Avx.LoadVector256(b + NR); b1 = Avx.LoadVector256(b + NR + 8);
                 x = Vector256.Create(a0[o2]);
-                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                c00 = MulAdd<TExact>(x, b0, c00); c01 = MulAdd<TExact>(x, b1, c01);
                 x = Vector256.Create(a1[o2]);
-                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                c10 = MulAdd<TExact>(x, b0, c10); c11 = MulAdd<TExact>(x, b1, c11);
                 x = Vector256.Create(a2[o2]);
-                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                c20 = MulAdd<TExact>(x, b0, c20); c21 = MulAdd<TExact>(x, b1, c21);
                 x = Vector256.Create(a3[o2]);
-                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                c30 = MulAdd<TExact>(x, b0, c30); c31 = MulAdd<TExact>(x, b1, c31);
                 x = Vector256.Create(a4[o2]);
-                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                c40 = MulAdd<TExact>(x, b0, c40); c41 = MulAdd<TExact>(x, b1, c41);
                 x = Vector256.Create(a5[o2]);
-                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                c50 = MulAdd<TExact>(x, b0, c50); c51 = MulAdd<TExact>(x, b1, c51);
             }
             if (b < end)
             {
                 Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
                 Vector256<float> x = Vector256.Create(a0[off]);
-                c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+                c00 = MulAdd<TExact>(x, b0, c00); c01 = MulAdd<TExact>(x, b1, c01);
                 x = Vector256.Create(a1[off]);
-                c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+                c10 = MulAdd<TExact>(x, b0, c10); c11 = MulAdd<TExact>(x, b1, c11);
                 x = Vector256.Create(a2[off]);
-                c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+                c20 = MulAdd<TExact>(x, b0, c20); c21 = MulAdd<TExact>(x, b1, c21);
                 x = Vector256.Create(a3[off]);
-                c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+                c30 = MulAdd<TExact>(x, b0, c30); c31 = MulAdd<TExact>(x, b1, c31);
                 x = Vector256.Create(a4[off]);
-                c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+                c40 = MulAdd<TExact>(x, b0, c40); c41 = MulAdd<TExact>(x, b1, c41);
                 x = Vector256.Create(a5[off]);
-                c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+                c50 = MulAdd<TExact>(x, b0, c50); c51 = MulAdd<TExact>(x, b1, c51);
             }
             // A clamped row holds exactly the values of row rows−1 (same inputs, same operations): storing it is harmless.
             Avx.Store(c + r5 * ldc, c50); Avx.Store(c + r5 * ldc + 8, c51);

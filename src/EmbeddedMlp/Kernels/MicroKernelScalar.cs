@@ -33,10 +33,12 @@ namespace EmbeddedMlp.Kernels
             for (int p = 0; p < kc; p++, off += aks, b += NR)
             {
                 float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+                // Each product and sum cast to float: the deterministic mode's rounding even where a runtime keeps
+                // floats in double (no cost on CoreCLR, where the casts compile to nothing).
                 float x = a0[off];
-                s00 += x * b0; s01 += x * b1; s02 += x * b2; s03 += x * b3;
+                s00 = (float)(s00 + (float)(x * b0)); s01 = (float)(s01 + (float)(x * b1)); s02 = (float)(s02 + (float)(x * b2)); s03 = (float)(s03 + (float)(x * b3));
                 x = a1[off];
-                s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
+                s10 = (float)(s10 + (float)(x * b0)); s11 = (float)(s11 + (float)(x * b1)); s12 = (float)(s12 + (float)(x * b2)); s13 = (float)(s13 + (float)(x * b3));
             }
             c1[0] = s10; c1[1] = s11; c1[2] = s12; c1[3] = s13;
             c0[0] = s00; c0[1] = s01; c0[2] = s02; c0[3] = s03;

@@ -32,10 +32,14 @@ namespace EmbeddedMlp.Kernels
             }
         }
 
-        /// <summary>Σ x², accumulated in double so that large finite values do not overflow (fixed order per path).</summary>
+        /// <summary>
+        /// Σ x², accumulated in double so that large finite values do not overflow (fixed order per path; in the
+        /// deterministic mode one order on every path, <see cref="SumOfSquaresExact"/>).
+        /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static double SumOfSquares(ReadOnlySpan<float> x)
         {
+            if (KernelDispatch.Deterministic) return SumOfSquaresExact(x);
             int i = 0, n = x.Length;
             fixed (float* px = &MemoryMarshal.GetReference(x))
             {
@@ -71,6 +75,47 @@ namespace EmbeddedMlp.Kernels
                 }
                 for (; i < n; i++) { double a = px[i]; q0 += a * a; }
                 return (q0 + q1) + (q2 + q3);
+            }
+        }
+
+        /// <summary>
+        /// Σ x² in the deterministic mode's order: eight double lanes, lane L summing the squares of elements i ≡ L (mod 8)
+        /// in ascending i (each square of a float is exact in double, each addition rounded once), combined by the tree
+        /// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)). Two <c>Vector&lt;double&gt;</c> of four (AVX2) or eight scalars.
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize)]
+        public static double SumOfSquaresExact(ReadOnlySpan<float> x)
+        {
+            int i = 0, n = x.Length, n8 = n & ~7;
+            double* lanes = stackalloc double[8];
+            fixed (float* px = &MemoryMarshal.GetReference(x))
+            {
+                if (KernelDispatch.UseVector && Vector<float>.Count == 8)
+                {
+                    Vector<double> lo = Vector<double>.Zero, hi = lo;
+                    for (; i < n8; i += 8)
+                    {
+                        Vector.Widen(*(Vector<float>*)(px + i), out Vector<double> a, out Vector<double> b);
+                        lo += a * a;
+                        hi += b * b;
+                    }
+                    *(Vector<double>*)lanes = lo;
+                    *(Vector<double>*)(lanes + 4) = hi;
+                }
+                else
+                {
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                    for (; i < n8; i += 8)
+                    {
+                        double a0 = px[i], a1 = px[i + 1], a2 = px[i + 2], a3 = px[i + 3], a4 = px[i + 4], a5 = px[i + 5], a6 = px[i + 6], a7 = px[i + 7];
+                        s0 += a0 * a0; s1 += a1 * a1; s2 += a2 * a2; s3 += a3 * a3;
+                        s4 += a4 * a4; s5 += a5 * a5; s6 += a6 * a6; s7 += a7 * a7;
+                    }
+                    lanes[0] = s0; lanes[1] = s1; lanes[2] = s2; lanes[3] = s3;
+                    lanes[4] = s4; lanes[5] = s5; lanes[6] = s6; lanes[7] = s7;
+                }
+                for (; i < n; i++) { double a = px[i]; lanes[i - n8] += a * a; }
+                return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
             }
         }
 
@@ -110,7 +155,7 @@ namespace EmbeddedMlp.Kernels
                     Vector<float> vKeep = new Vector<float>(keep), vTau = new Vector<float>(tau);
                     for (; i <= n - w; i += w) *(Vector<float>*)(pd + i) = *(Vector<float>*)(pd + i) * vKeep + *(Vector<float>*)(ps + i) * vTau;
                 }
-                for (; i < n; i++) pd[i] = pd[i] * keep + ps[i] * tau;
+                for (; i < n; i++) pd[i] = (float)((float)(pd[i] * keep) + (float)(ps[i] * tau));
             }
         }
     }

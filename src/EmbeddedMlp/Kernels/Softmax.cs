@@ -11,13 +11,19 @@ namespace EmbeddedMlp.Kernels
     {
         /// <summary>
         /// In place, each of <paramref name="rows"/> rows of width <paramref name="cols"/> becomes softmax(row):
-        /// p_j = e^(x_j − max) / Σ_k e^(x_k − max). A row containing NaN or +Inf yields NaN probabilities.
+        /// p_j = e^(x_j − max) / Σ_k e^(x_k − max), the sum in index order. A row containing NaN or +Inf yields NaN
+        /// probabilities. The deterministic mode's exponential is <see cref="DeterministicMath.Exp(float)"/>.
         /// </summary>
         [MethodImpl(KernelHints.Optimize)]
         public static void Rows(Span<float> x, int rows, int cols)
         {
             Guard.Dimensions(rows, cols, 0);
             Guard.AtLeast(x.Length, (long)rows * cols, nameof(x), rows, cols);
+            if (KernelDispatch.Deterministic)
+            {
+                RowsDeterministic(x, rows, cols);
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 Span<float> row = x.Slice(r * cols, cols);
@@ -32,6 +38,30 @@ namespace EmbeddedMlp.Kernels
                 }
                 float inv = 1f / sum;
                 for (int j = 0; j < row.Length; j++) row[j] *= inv;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Rows"/> in the deterministic mode: <see cref="DeterministicMath.Exp(float)"/>, and every operation
+        /// cast to float (the same rounding on every runtime, even one that evaluates floats in double).
+        /// </summary>
+        [MethodImpl(KernelHints.Optimize | MethodImplOptions.NoInlining)]
+        private static void RowsDeterministic(Span<float> x, int rows, int cols)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = x.Slice(r * cols, cols);
+                float max = float.NegativeInfinity;
+                for (int j = 0; j < row.Length; j++) if (row[j] > max || float.IsNaN(row[j])) max = row[j];
+                float sum = 0f;
+                for (int j = 0; j < row.Length; j++)
+                {
+                    float e = DeterministicMath.Exp((float)(row[j] - max));
+                    row[j] = e;
+                    sum = (float)(sum + e);
+                }
+                float inv = (float)(1f / sum);
+                for (int j = 0; j < row.Length; j++) row[j] = (float)(row[j] * inv);
             }
         }
 
@@ -52,7 +82,7 @@ namespace EmbeddedMlp.Kernels
                 double dot = 0;
                 for (int j = 0; j < cols; j++) dot += (double)dr[j] * pr[j];
                 float s = (float)dot;
-                for (int j = 0; j < cols; j++) dr[j] = pr[j] * (dr[j] - s);
+                for (int j = 0; j < cols; j++) dr[j] = (float)(pr[j] * (float)(dr[j] - s));
             }
         }
     }

@@ -36,14 +36,14 @@ namespace EmbeddedMlp.Training
             Span<float> p = SpanAccess.View(probabilities), weights = SpanAccess.View(sampleWeights);
             LossShapes.Classes(classes, cols, nameof(classTargets));
             double total = 0;
-            float invN = 1f / rows;
+            float invN = (float)(1f / rows); // float casts: the same rounding on every runtime (deterministic mode)
             for (int r = 0; r < rows; r++)
             {
                 int o = r * cols, y = classes[r];
                 float w = weights.IsEmpty ? 1f : weights[r];
-                total += w * -Math.Log(Math.Max(p[o + y], float.Epsilon));
-                float scale = w * invN;
-                for (int j = 0; j < cols; j++) logitGradients[o + j] = p[o + j] * scale;
+                total += w * -Ln(Math.Max(p[o + y], float.Epsilon));
+                float scale = (float)(w * invN);
+                for (int j = 0; j < cols; j++) logitGradients[o + j] = (float)(p[o + j] * scale);
                 logitGradients[o + y] -= scale;
             }
             return (float)(total / rows);
@@ -71,20 +71,20 @@ namespace EmbeddedMlp.Training
             LossShapes.Weights(sampleWeights.Length, rows);
             Span<float> p = SpanAccess.View(probabilities), t = SpanAccess.View(targets), weights = SpanAccess.View(sampleWeights);
             double total = 0;
-            float invN = 1f / rows;
+            float invN = (float)(1f / rows);
             for (int r = 0; r < rows; r++)
             {
                 int o = r * classes;
                 double loss = 0, mass = 0;
                 for (int j = 0; j < classes; j++)
                 {
-                    if (t[o + j] != 0f) loss -= t[o + j] * Math.Log(Math.Max(p[o + j], float.Epsilon));
+                    if (t[o + j] != 0f) loss -= t[o + j] * Ln(Math.Max(p[o + j], float.Epsilon));
                     mass += t[o + j];
                 }
                 float w = weights.IsEmpty ? 1f : weights[r];
                 total += w * loss;
-                float scale = w * invN, m = (float)mass;
-                for (int j = 0; j < classes; j++) logitGradients[o + j] = (p[o + j] * m - t[o + j]) * scale;
+                float scale = (float)(w * invN), m = (float)mass;
+                for (int j = 0; j < classes; j++) logitGradients[o + j] = (float)((float)((float)(p[o + j] * m) - t[o + j]) * scale);
             }
             return (float)(total / rows);
         }
@@ -110,18 +110,18 @@ namespace EmbeddedMlp.Training
             int cols = sampleWeights.IsEmpty ? n : LossShapes.Width(n, rows, nameof(outputs), nameof(sampleWeights));
             Span<float> y = SpanAccess.View(outputs), t = SpanAccess.View(targets), weights = SpanAccess.View(sampleWeights);
             double total = 0;
-            float scale2 = 2f / n;
+            float scale2 = (float)(2f / n);
             for (int r = 0; r < rows; r++)
             {
                 float w = weights.IsEmpty ? 1f : weights[r];
                 double rowSum = 0;
                 int o = r * cols;
-                float s = w * scale2;
+                float s = (float)(w * scale2);
                 for (int j = 0; j < cols; j++)
                 {
-                    float e = y[o + j] - t[o + j];
+                    float e = (float)(y[o + j] - t[o + j]);
                     rowSum += (double)e * e;
-                    outputGradients[o + j] = s * e;
+                    outputGradients[o + j] = (float)(s * e);
                 }
                 total += w * rowSum;
             }
@@ -158,15 +158,23 @@ namespace EmbeddedMlp.Training
             double total = 0;
             for (int r = 0; r < rows; r++)
             {
-                float e = y[r * cols + columns[r]] - t[r];
+                float e = (float)(y[r * cols + columns[r]] - t[r]);
                 float w = weights.IsEmpty ? 1f : weights[r];
                 double a = Math.Abs((double)e);
                 total += w * (a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta));
                 float g = e < -delta ? -delta : e > delta ? delta : e; // NaN stays NaN
-                outputGradients[r * cols + columns[r]] = w * g / rows;
+                outputGradients[r * cols + columns[r]] = (float)((float)(w * g) / rows);
             }
             return (float)(total / rows);
         }
+
+        /// <summary>
+        /// ln p for the cross-entropies (p ≥ the smallest positive float): the platform's <c>Math.Log</c> in double, or
+        /// in the deterministic mode <see cref="DeterministicMath.Log(float)"/>, built from exactly rounded operations
+        /// (the same bits on every runtime and CPU; single precision, as PyTorch's float32 log-softmax).
+        /// </summary>
+        [MethodImpl(KernelHints.Inline)]
+        private static double Ln(float p) => KernelDispatch.Deterministic ? DeterministicMath.Log(p) : Math.Log(p);
 
         /// <summary>
         /// Row-wise softmax, p_ij = e^(z_ij − max_i) / Σ_k e^(z_ik − max_i): the probabilities of a network whose last

@@ -108,7 +108,7 @@ namespace EmbeddedMlp.Training
                             *(Vector<float>*)(pp + i) = pv - vlr * (*(Vector<float>*)(pg + i) + vwd * pv);
                         }
                     }
-                    for (; i < n; i++) pp[i] -= lr * (pg[i] + wd * pp[i]);
+                    for (; i < n; i++) pp[i] = (float)(pp[i] - (float)(lr * (float)(pg[i] + (float)(wd * pp[i]))));
                     return;
                 }
                 fixed (float* pbuf = _momentum)
@@ -127,10 +127,11 @@ namespace EmbeddedMlp.Training
                     }
                     for (; i < n; i++)
                     {
-                        float d = pg[i] + wd * pp[i];
-                        float b = first ? d : mu * pbuf[i] + damp * d; // PyTorch: the first step copies the gradient
+                        // Every operation cast to float: the same rounding on every runtime (deterministic mode).
+                        float d = (float)(pg[i] + (float)(wd * pp[i]));
+                        float b = first ? d : (float)((float)(mu * pbuf[i]) + (float)(damp * d)); // PyTorch: the first step copies the gradient
                         pbuf[i] = b;
-                        pp[i] -= lr * (nesterov ? d + mu * b : b);
+                        pp[i] = (float)(pp[i] - (float)(lr * (nesterov ? (float)(d + (float)(mu * b)) : b)));
                     }
                 }
             }
@@ -167,12 +168,13 @@ namespace EmbeddedMlp.Training
         {
             float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon, wd = Settings.WeightDecay;
             double t = StepCount;
-            double bc2Sqrt = Math.Sqrt(1.0 - Math.Pow(b2, t));
-            float stepSize = (float)(lr * bc2Sqrt / (1.0 - Math.Pow(b1, t)));
+            bool exact = KernelDispatch.Deterministic;
+            double bc2Sqrt = Math.Sqrt(1.0 - (exact ? PortableMath.Pow(b2, StepCount) : Math.Pow(b2, t)));
+            float stepSize = (float)(lr * bc2Sqrt / (1.0 - (exact ? PortableMath.Pow(b1, StepCount) : Math.Pow(b1, t))));
             float epsHat = (float)(eps * bc2Sqrt);
             bool decoupled = Settings.Kind == OptimizerKind.AdamW;
             float l2 = decoupled ? 0f : wd;
-            float shrink = decoupled ? 1f - lr * wd : 1f;
+            float shrink = decoupled ? (float)(1f - (float)(lr * wd)) : 1f;
             int n = p.Length, i = 0, w = Vector<float>.Count;
             fixed (float* pp = &MemoryMarshal.GetReference(p))
             fixed (float* pg = &MemoryMarshal.GetReference(g))
@@ -203,13 +205,14 @@ namespace EmbeddedMlp.Training
                 byte* bp = (byte*)pp, bg = (byte*)pg, bm = (byte*)pm, bv = (byte*)pv;
                 for (long o = (long)i * sizeof(float), end = (long)n * sizeof(float); o < end; o += sizeof(float))
                 {
-                    float pi = *(float*)(bp + o) * shrink;
-                    float gi = *(float*)(bg + o) + l2 * pi;
-                    float mi = *(float*)(bm + o) + oneMinusB1 * (gi - *(float*)(bm + o));
-                    float vi = b2 * *(float*)(bv + o) + oneMinusB2 * gi * gi;
+                    // Every operation cast to float: the same rounding on every runtime (deterministic mode).
+                    float pi = (float)(*(float*)(bp + o) * shrink);
+                    float gi = (float)(*(float*)(bg + o) + (float)(l2 * pi));
+                    float mi = (float)(*(float*)(bm + o) + (float)(oneMinusB1 * (float)(gi - *(float*)(bm + o))));
+                    float vi = (float)((float)(b2 * *(float*)(bv + o)) + (float)((float)(oneMinusB2 * gi) * gi));
                     *(float*)(bm + o) = mi;
                     *(float*)(bv + o) = vi;
-                    *(float*)(bp + o) = pi - stepSize * (mi / (ScalarMath.Sqrt(vi) + epsHat));
+                    *(float*)(bp + o) = (float)(pi - (float)(stepSize * (float)(mi / (float)(ScalarMath.Sqrt(vi) + epsHat))));
                 }
             }
         }

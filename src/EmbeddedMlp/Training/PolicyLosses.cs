@@ -22,8 +22,8 @@ namespace EmbeddedMlp.Training
     /// </summary>
     public static class PolicyLosses
     {
-        private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
-        private static readonly double MinLog = Math.Log(float.Epsilon);
+        private const double HalfLog2Pi = 0.9189385332046727; // ½ ln 2π, a literal: the same bits on every runtime
+        private const double MinLog = -103.27892990343184; // ln 2⁻¹⁴⁹, the smallest positive float
 
         /// <summary>ln p_i[a_i] of each row's action (for PPO's old log-probabilities), with the clamp of the losses.</summary>
         /// <param name="probabilities">[N, A] action probabilities.</param>
@@ -104,7 +104,7 @@ namespace EmbeddedMlp.Training
                 for (int j = 0; j < cols; j++)
                 {
                     double pj = p[o + j];
-                    double g = -c * pj + (pj > 0 ? beta * pj * (Math.Log(pj) + h) : 0);
+                    double g = -c * pj + (pj > 0 ? beta * pj * (Ln(pj) + h) : 0);
                     if (j == action) g += c;
                     logitGradients[o + j] = (float)(g * invN);
                 }
@@ -129,7 +129,7 @@ namespace EmbeddedMlp.Training
                 double lp = 0;
                 for (int d = 0; d < dims; d++)
                 {
-                    double s = y[r * 2 * dims + dims + d], u = (act[r * dims + d] - y[r * 2 * dims + d]) * Math.Exp(-s);
+                    double s = y[r * 2 * dims + dims + d], u = (act[r * dims + d] - y[r * 2 * dims + d]) * Exp(-s);
                     lp += -0.5 * u * u - s - HalfLog2Pi;
                 }
                 logProbabilities[r] = (float)lp;
@@ -190,14 +190,14 @@ namespace EmbeddedMlp.Training
                 double lp = 0;
                 for (int d = 0; d < dims; d++)
                 {
-                    double s = y[o + dims + d], u = (act[r * dims + d] - y[o + d]) * Math.Exp(-s);
+                    double s = y[o + dims + d], u = (act[r * dims + d] - y[o + d]) * Exp(-s);
                     lp += -0.5 * u * u - s - HalfLog2Pi;
                     sums.Entropy += s + 0.5 + HalfLog2Pi;
                 }
                 double c = sums.Add(lp, clipped ? old[r] : 0, adv[r]);
                 for (int d = 0; d < dims; d++)
                 {
-                    double s = y[o + dims + d], invVar = Math.Exp(-2 * s), diff = act[r * dims + d] - y[o + d];
+                    double s = y[o + dims + d], invVar = Exp(-2 * s), diff = act[r * dims + d] - y[o + d];
                     outputGradients[o + d] = (float)(c * diff * invVar * invN);
                     outputGradients[o + dims + d] = (float)((c * (diff * diff * invVar - 1) - beta) * invN);
                 }
@@ -268,7 +268,7 @@ namespace EmbeddedMlp.Training
                     _sum -= advantage * logP;
                     return -advantage;
                 }
-                double ratio = Math.Exp(logP - oldLogP);
+                double ratio = Exp(logP - oldLogP);
                 double unclipped = -advantage * ratio, clipped = -advantage * Math.Max(1 - _eps, Math.Min(1 + _eps, ratio));
                 _sum += Math.Max(unclipped, clipped);
                 _kl += (ratio - 1) - (logP - oldLogP);
@@ -291,10 +291,18 @@ namespace EmbeddedMlp.Training
         }
 
         [MethodImpl(KernelHints.Optimize)]
-        private static double Log(float p) => p > 0f ? Math.Log(p) : MinLog;
+        private static double Log(float p) => p > 0f ? Ln(p) : MinLog;
 
         [MethodImpl(KernelHints.Optimize)]
-        private static double XLogX(double p) => p > 0 ? p * Math.Log(p) : 0;
+        private static double XLogX(double p) => p > 0 ? p * Ln(p) : 0;
+
+        /// <summary>ln x of a positive x: the platform's <c>Math.Log</c>, or <see cref="PortableMath.Log"/> in the deterministic mode.</summary>
+        [MethodImpl(KernelHints.Inline)]
+        private static double Ln(double x) => KernelDispatch.Deterministic && !double.IsInfinity(x) ? PortableMath.Log(x) : Math.Log(x);
+
+        /// <summary>e^x: the platform's <c>Math.Exp</c>, or <see cref="PortableMath.Exp"/> in the deterministic mode.</summary>
+        [MethodImpl(KernelHints.Inline)]
+        private static double Exp(double x) => KernelDispatch.Deterministic ? PortableMath.Exp(x) : Math.Exp(x);
 
         [MethodImpl(KernelHints.Optimize)]
         private static void CheckClip(float eps)

@@ -29,6 +29,8 @@ namespace EmbeddedMlp.Tests.Cli
 
         // name, CSV text, fragments the message must hold (file name is checked too)
         [TestCase("cell", "x,y,class\n1,2,0\n1,abc,1\n", "line 3, column 2", "expected a number, found \"abc\"")]
+        [TestCase("first-row-typo", "1.5,2x,0\n1,2,1\n", "line 1, column 2", "expected a number, found \"2x\"")]
+        [TestCase("numeric-header", "x1,2,label\n1,2,0\n", "line 1, column 1", "expected a number, found \"x1\"")]
         [TestCase("empty-cell", "1,2,0\n1,,1\n", "line 2, column 2", "expected a number, found an empty cell")]
         [TestCase("narrow-row", "1,2,0\n\n1,2\n", "line 3", "expected 3 columns (as on line 1), found 2")]
         [TestCase("wide-row", "a,b,c\n1,2,0\n1,2,0,4\n", "line 3", "expected 3 columns (as on line 2), found 4")]

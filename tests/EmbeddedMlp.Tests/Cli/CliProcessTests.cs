@@ -10,7 +10,9 @@ namespace EmbeddedMlp.Tests.Cli
     [TestFixture]
     public class CliProcessTests
     {
-        private static CliRun RunProcess(params string[] args)
+        private static CliRun RunProcess(params string[] args) => RunProcessWith(new (string, string)[0], args);
+
+        private static CliRun RunProcessWith((string name, string value)[] environment, params string[] args)
         {
             string dll = Path.Combine(AppContext.BaseDirectory, "embedded-mlp.dll");
             Assert.That(File.Exists(dll), Is.True, dll + " (copied by the ProjectReference)");
@@ -21,6 +23,7 @@ namespace EmbeddedMlp.Tests.Cli
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            foreach (var (name, value) in environment) start.Environment[name] = value;
             start.ArgumentList.Add(dll);
             foreach (string a in args) start.ArgumentList.Add(a);
             using (Process p = Process.Start(start)!)
@@ -29,6 +32,38 @@ namespace EmbeddedMlp.Tests.Cli
                 string stderr = p.StandardError.ReadToEnd();
                 Assert.That(p.WaitForExit(60000), Is.True, "the process ends");
                 return new CliRun(p.ExitCode, stdout, stderr);
+            }
+        }
+
+        /// <summary>
+        /// EMBEDDEDMLP_DETERMINISTIC=1: training on the scalar path and on the best path writes the same file bytes, and
+        /// predict prints the same outputs (without the variable the two paths differ in the last bits).
+        /// </summary>
+        [Test]
+        public void DeterministicModeGivesTheSameFileOnEveryPath()
+        {
+            using (var h = new CliHarness())
+            {
+                string data = h.Write("d.csv", CliHarness.Blobs(120, 41, header: true));
+                string inputs = h.Write("x.csv", CliHarness.Blobs(37, 42, header: true, withLabels: false));
+                string[] paths = { "scalar", "vector", "best" };
+                byte[]? reference = null;
+                string? referenceOutputs = null;
+                foreach (string path in paths)
+                {
+                    var env = new[] { ("EMBEDDEDMLP_DETERMINISTIC", "1"), ("EMBEDDEDMLP_KERNELS", path) };
+                    string model = h.PathOf(path + ".mlp");
+                    CliRun train = RunProcessWith(env, "train", "--data", data, "--out", model, "--layers", "16:tanh,12:sigmoid,3:softmax",
+                        "--epochs", "4", "--batch", "10", "--clip-norm", "1");
+                    Assert.That(train.ExitCode, Is.EqualTo(0), train.ToString());
+                    Assert.That(train.Stdout, Does.Contain("deterministic mode"), train.ToString());
+                    CliRun predict = RunProcessWith(env, "predict", "--model", model, "--input", inputs);
+                    Assert.That(predict.ExitCode, Is.EqualTo(0), predict.ToString());
+                    byte[] bytes = File.ReadAllBytes(model);
+                    if (reference == null) { reference = bytes; referenceOutputs = predict.Stdout; continue; }
+                    Assert.That(bytes, Is.EqualTo(reference), $"model file trained on {path} vs scalar");
+                    Assert.That(predict.Stdout, Is.EqualTo(referenceOutputs), $"predict on {path} vs scalar");
+                }
             }
         }
 
