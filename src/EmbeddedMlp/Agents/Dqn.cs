@@ -113,6 +113,7 @@ namespace EmbeddedMlp.Agents
         private long _transitions, _queuedSoFar;
         private LearningRateDecay _decay;
 
+        /// <summary>Creates the online and target Q-networks, their trainer and the replay buffer; everything is allocated here.</summary>
         /// <param name="observationSize">Floats per observation.</param>
         /// <param name="actions">Number of discrete actions (≥ 2).</param>
         /// <param name="agents">Agents acting together (the rows of <see cref="Act(ReadOnlySpan{float}, Span{int})"/>).</param>

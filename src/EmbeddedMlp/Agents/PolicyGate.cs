@@ -86,6 +86,7 @@ namespace EmbeddedMlp.Agents
         private readonly PolicyGateSettings _settings;
         private bool _evaluating;
 
+        /// <summary>Creates the gate: the deployed copy starts as a copy of <paramref name="learner"/>; everything is allocated here.</summary>
         /// <param name="learner">The network being trained. The gate only reads it (a snapshot at the start of each evaluation).</param>
         /// <param name="evaluator">Plays a network on the game's private simulation.</param>
         /// <param name="settings">Defaults when null.</param>

@@ -86,6 +86,7 @@ namespace EmbeddedMlp.Agents
         private int _next, _filled, _sinceSave;
         private double _sum;
 
+        /// <summary>Creates the guard and the storage for the best parameters of <paramref name="models"/>; everything is allocated here.</summary>
         /// <param name="models">The models whose parameters are saved and restored together.</param>
         /// <param name="trainers">Their trainers (gradients are zeroed at a restore, learning rates and optimizer state adjusted per the settings); may be empty.</param>
         /// <param name="settings">Defaults when null.</param>

@@ -21,6 +21,7 @@ namespace EmbeddedMlp.Agents
         private readonly bool[] _terminated, _truncated;
         private Xoshiro128 _random;
 
+        /// <summary>Creates a buffer of <paramref name="steps"/> steps of <paramref name="agents"/> agents; everything is allocated here.</summary>
         /// <param name="agents">N, agents stepping together.</param>
         /// <param name="steps">T, steps per rollout.</param>
         /// <param name="observationSize">Floats per observation.</param>

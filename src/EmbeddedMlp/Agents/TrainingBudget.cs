@@ -32,6 +32,7 @@ namespace EmbeddedMlp.Agents
         private double _microseconds;
         private int _minimum;
 
+        /// <summary>Creates a budget of <paramref name="microsecondsPerFrame"/> µs per frame, measured with <see cref="Stopwatch"/>.</summary>
         /// <param name="microsecondsPerFrame">The slice of a frame learning may take, in µs (&gt; 0).</param>
         /// <param name="minimumPerFrame">Updates run every frame whatever they cost, when queued (≥ 0).</param>
         public TrainingBudget(double microsecondsPerFrame, int minimumPerFrame = 0)
