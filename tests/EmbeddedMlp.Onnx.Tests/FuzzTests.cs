@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using EmbeddedMlp.Serialization;
+using EmbeddedMlp.Tests.Serialization;
 using NUnit.Framework;
 using static EmbeddedMlp.Onnx.Tests.OnnxGraph;
 
@@ -99,48 +100,15 @@ namespace EmbeddedMlp.Onnx.Tests
         }
 
         /// <summary>One to three mutations of a copy of <paramref name="original"/>; <paramref name="how"/> describes them.</summary>
-        internal static byte[] Mutate(byte[] original, Random rng, out string how)
+        internal static byte[] Mutate(byte[] original, Random rng, out string how) =>
+            ByteMutator.Mutate(original, rng, ForgeLength, SwapWireType, out how);
+
+        /// <summary>Another wire type on a byte that may be a tag.</summary>
+        private static string SwapWireType(List<byte> data, int at, Random rng)
         {
-            var data = new List<byte>(original);
-            int count = 1 + rng.Next(3);
-            how = "";
-            for (int m = 0; m < count; m++)
-            {
-                int at = data.Count == 0 ? 0 : rng.Next(data.Count);
-                switch (rng.Next(6))
-                {
-                    case 0: // bit flip
-                        if (data.Count == 0) break;
-                        int bit = rng.Next(8);
-                        data[at] ^= (byte)(1 << bit);
-                        how += $"flip bit {bit} at {at}; ";
-                        break;
-                    case 1: // truncation
-                        data.RemoveRange(at, data.Count - at);
-                        how += $"truncate at {at}; ";
-                        break;
-                    case 2: // inserted bytes
-                        int n = 1 + rng.Next(4);
-                        for (int k = 0; k < n; k++) data.Insert(at, (byte)rng.Next(256));
-                        how += $"insert {n} at {at}; ";
-                        break;
-                    case 3: // deleted bytes
-                        int d = Math.Min(1 + rng.Next(4), data.Count - at);
-                        data.RemoveRange(at, d);
-                        how += $"delete {d} at {at}; ";
-                        break;
-                    case 4: // forged length: the varint after a length-delimited tag claims something else
-                        how += ForgeLength(data, rng) + "; ";
-                        break;
-                    default: // another wire type on a byte that may be a tag
-                        if (data.Count == 0) break;
-                        int wire = rng.Next(8);
-                        data[at] = (byte)((data[at] & 0xF8) | wire);
-                        how += $"wire type {wire} at {at}; ";
-                        break;
-                }
-            }
-            return data.ToArray();
+            int wire = rng.Next(8);
+            data[at] = (byte)((data[at] & 0xF8) | wire);
+            return $"wire type {wire} at {at}";
         }
 
         private static string ForgeLength(List<byte> data, Random rng)

@@ -27,8 +27,7 @@ namespace EmbeddedMlp.Kernels
             for (int r = 0; r < rows; r++)
             {
                 Span<float> row = x.Slice(r * cols, cols);
-                float max = float.NegativeInfinity;
-                for (int j = 0; j < row.Length; j++) if (row[j] > max || float.IsNaN(row[j])) max = row[j];
+                float max = Max(row);
                 float sum = 0f;
                 for (int j = 0; j < row.Length; j++)
                 {
@@ -51,8 +50,7 @@ namespace EmbeddedMlp.Kernels
             for (int r = 0; r < rows; r++)
             {
                 Span<float> row = x.Slice(r * cols, cols);
-                float max = float.NegativeInfinity;
-                for (int j = 0; j < row.Length; j++) if (row[j] > max || float.IsNaN(row[j])) max = row[j];
+                float max = Max(row);
                 float sum = 0f;
                 for (int j = 0; j < row.Length; j++)
                 {
@@ -63,6 +61,15 @@ namespace EmbeddedMlp.Kernels
                 float inv = (float)(1f / sum);
                 for (int j = 0; j < row.Length; j++) row[j] = (float)(row[j] * inv);
             }
+        }
+
+        /// <summary>The row's maximum, NaN if the row holds one (comparisons only: the same in both modes).</summary>
+        [MethodImpl(KernelHints.Inline)]
+        private static float Max(Span<float> row)
+        {
+            float max = float.NegativeInfinity;
+            for (int j = 0; j < row.Length; j++) if (row[j] > max || float.IsNaN(row[j])) max = row[j];
+            return max;
         }
 
         /// <summary>

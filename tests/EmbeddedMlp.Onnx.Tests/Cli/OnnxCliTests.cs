@@ -24,15 +24,6 @@ namespace EmbeddedMlp.Onnx.Tests.Cli
 
         private static int[] Bits(Mlp m) => m.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
 
-        private static void AssertInputError(CliRun run, params string[] fragments)
-        {
-            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
-            Assert.That(run.StderrLines.Length, Is.EqualTo(1), run.ToString());
-            Assert.That(run.Stderr, Does.StartWith("error: ").And.EndWith("\n"));
-            Assert.That(run.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception type");
-            foreach (string f in fragments) Assert.That(run.Stderr, Does.Contain(f));
-        }
-
         [Test]
         public void ImportWritesAModelFileWithTheOnnxMetadata()
         {
@@ -104,14 +95,14 @@ namespace EmbeddedMlp.Onnx.Tests.Cli
                 string x = g.Node("Gemm", new[] { "x", g.Init("W", new float[12], 4, 3) }, "h", OnnxGraph.I("transB", 1));
                 g.Node("Conv", new[] { x }, "y");
                 string bad = h.Write("conv.onnx", g.Bytes());
-                AssertInputError(h.Run("import", bad, "--out", h.PathOf("m.mlp")), "conv.onnx", "node 1 'conv_1' (Conv)", "expected one of Gemm");
-                AssertInputError(h.Run("import", h.Write("junk.onnx", new byte[] { 1, 2, 3, 4 }), "--out", h.PathOf("m.mlp")), "junk.onnx", "(file)");
-                AssertInputError(h.Run("import", h.PathOf("missing.onnx"), "--out", h.PathOf("m.mlp")), "missing.onnx", "no such file");
-                AssertInputError(h.Run("import", bad, "--out", h.PathOf("no-folder/m.mlp")), "--out", "no-folder");
+                CliHarness.AssertInputError(h.Run("import", bad, "--out", h.PathOf("m.mlp")), "conv.onnx", "node 1 'conv_1' (Conv)", "expected one of Gemm");
+                CliHarness.AssertInputError(h.Run("import", h.Write("junk.onnx", new byte[] { 1, 2, 3, 4 }), "--out", h.PathOf("m.mlp")), "junk.onnx", "(file)");
+                CliHarness.AssertInputError(h.Run("import", h.PathOf("missing.onnx"), "--out", h.PathOf("m.mlp")), "missing.onnx", "no such file");
+                CliHarness.AssertInputError(h.Run("import", bad, "--out", h.PathOf("no-folder/m.mlp")), "--out", "no-folder");
                 Assert.That(File.Exists(h.PathOf("m.mlp")), Is.False, "nothing written");
 
-                AssertInputError(h.Run("export", h.Write("bad.mlp", new byte[] { 0x81, 0xa1 }), "--out", h.PathOf("m.onnx")), "bad.mlp");
-                AssertInputError(h.Run("export", h.PathOf("missing.mlp"), "--out", h.PathOf("m.onnx")), "missing.mlp", "no such file");
+                CliHarness.AssertInputError(h.Run("export", h.Write("bad.mlp", new byte[] { 0x81, 0xa1 }), "--out", h.PathOf("m.onnx")), "bad.mlp");
+                CliHarness.AssertInputError(h.Run("export", h.PathOf("missing.mlp"), "--out", h.PathOf("m.onnx")), "missing.mlp", "no such file");
                 Assert.That(File.Exists(h.PathOf("m.onnx")), Is.False, "nothing written");
             }
         }

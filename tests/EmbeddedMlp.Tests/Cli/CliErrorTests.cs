@@ -10,15 +10,6 @@ namespace EmbeddedMlp.Tests.Cli
     [TestFixture]
     public class CliErrorTests
     {
-        private static void AssertInputError(CliRun run, params string[] fragments)
-        {
-            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
-            Assert.That(run.StderrLines.Length, Is.EqualTo(1), run.ToString());
-            Assert.That(run.Stderr, Does.StartWith("error: ").And.EndWith("\n"));
-            Assert.That(run.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception type");
-            foreach (string f in fragments) Assert.That(run.Stderr, Does.Contain(f));
-        }
-
         private static void AssertUsageError(CliRun run, string fragment)
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
@@ -46,7 +37,7 @@ namespace EmbeddedMlp.Tests.Cli
             {
                 string data = h.Write(name + ".csv", text);
                 CliRun run = h.Run("train", "--data", data, "--out", h.PathOf("m.mlp"), "--layers", "3:softmax");
-                AssertInputError(run, fragments);
+                CliHarness.AssertInputError(run, fragments);
                 Assert.That(run.Stderr, Does.Contain(name + ".csv"));
                 Assert.That(File.Exists(h.PathOf("m.mlp")), Is.False, "nothing written");
             }
@@ -59,11 +50,11 @@ namespace EmbeddedMlp.Tests.Cli
             {
                 string model = h.PathOf("m.mlp");
                 ModelFile.Save(new Mlp(2, new LayerSpec(3, Activation.Softmax)), model);
-                AssertInputError(h.Run("predict", "--model", model, "--input", h.Write("w.csv", "1,2,3\n")),
+                CliHarness.AssertInputError(h.Run("predict", "--model", model, "--input", h.Write("w.csv", "1,2,3\n")),
                     "w.csv", "expected 2 columns (the inputs of", "found 3");
-                AssertInputError(h.Run("predict", "--model", model, "--input", h.Write("c.csv", "1,2\n3,4e\n")),
+                CliHarness.AssertInputError(h.Run("predict", "--model", model, "--input", h.Write("c.csv", "1,2\n3,4e\n")),
                     "c.csv line 2, column 2", "\"4e\"");
-                AssertInputError(h.Run("predict", "--model", model, "--input", h.PathOf("missing.csv")),
+                CliHarness.AssertInputError(h.Run("predict", "--model", model, "--input", h.PathOf("missing.csv")),
                     "missing.csv", "no such file");
             }
         }
@@ -110,10 +101,10 @@ namespace EmbeddedMlp.Tests.Cli
                 string data = h.Write("d.csv", "1,2,0\n");
                 string x = h.Write("x.csv", "1,2\n");
 
-                AssertInputError(h.Run("inspect", model), kind + ".mlp: ");
-                AssertInputError(h.Run("predict", "--model", model, "--input", x), kind + ".mlp: ");
-                AssertInputError(h.Run("bench", "--model", model, "--seconds", "0.05"), kind + ".mlp: ");
-                AssertInputError(h.Run("train", "--model", model, "--data", data, "--out", h.PathOf("o.mlp")), kind + ".mlp: ");
+                CliHarness.AssertInputError(h.Run("inspect", model), kind + ".mlp: ");
+                CliHarness.AssertInputError(h.Run("predict", "--model", model, "--input", x), kind + ".mlp: ");
+                CliHarness.AssertInputError(h.Run("bench", "--model", model, "--seconds", "0.05"), kind + ".mlp: ");
+                CliHarness.AssertInputError(h.Run("train", "--model", model, "--data", data, "--out", h.PathOf("o.mlp")), kind + ".mlp: ");
                 if (kind == "bad-weight-size")
                     Assert.That(h.Run("inspect", model).Stderr, Does.Contain("layers[0].weight: expected 32 bytes"));
             }
@@ -123,7 +114,7 @@ namespace EmbeddedMlp.Tests.Cli
         public void MissingModelFileExits2()
         {
             using (var h = new CliHarness())
-                AssertInputError(h.Run("inspect", h.PathOf("nope.mlp")), "nope.mlp", "expected a readable file, found no such file");
+                CliHarness.AssertInputError(h.Run("inspect", h.PathOf("nope.mlp")), "nope.mlp", "expected a readable file, found no such file");
         }
 
         [Test]
@@ -132,7 +123,7 @@ namespace EmbeddedMlp.Tests.Cli
             using (var h = new CliHarness())
             {
                 string data = h.Write("d.csv", "1,2,0\n");
-                AssertInputError(h.Run("train", "--data", data, "--out", h.PathOf("no/such/m.mlp"), "--layers", "3:softmax"),
+                CliHarness.AssertInputError(h.Run("train", "--data", data, "--out", h.PathOf("no/such/m.mlp"), "--layers", "3:softmax"),
                     "--out", "expected an existing folder");
             }
         }
@@ -189,7 +180,7 @@ namespace EmbeddedMlp.Tests.Cli
             {
                 string model = h.PathOf("m.mlp");
                 ModelFile.Save(new Mlp(2, new LayerSpec(3, Activation.Softmax)), model);
-                AssertInputError(h.Run("train", "--data", h.Write("d.csv", "1,2,3,0\n"), "--model", model, "--out", h.PathOf("o.mlp")),
+                CliHarness.AssertInputError(h.Run("train", "--data", h.Write("d.csv", "1,2,3,0\n"), "--model", model, "--out", h.PathOf("o.mlp")),
                     "d.csv: expected 3 columns (2 inputs + 1 class-index column), found 4");
             }
         }

@@ -48,6 +48,46 @@ namespace EmbeddedMlp.Tests.Cli
             return new CliRun(code, stdout.ToString(), stderr.ToString());
         }
 
+        /// <summary>
+        /// The real executable (embedded-mlp.dll, copied next to the tests by the project reference) as a process, with
+        /// <paramref name="environment"/> added to this process's variables: exit code and streams as a shell sees them.
+        /// </summary>
+        public static CliRun RunExecutable((string name, string value)[] environment, params string[] args)
+        {
+            string dll = Path.Combine(AppContext.BaseDirectory, "embedded-mlp.dll");
+            Assert.That(File.Exists(dll), Is.True, dll + " (copied by the ProjectReference)");
+            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            var start = new System.Diagnostics.ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host!)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+            start.ArgumentList.Add(dll);
+            foreach (string a in args) start.ArgumentList.Add(a);
+            using (System.Diagnostics.Process p = System.Diagnostics.Process.Start(start)!)
+            {
+                string stdout = p.StandardOutput.ReadToEndAsync().GetAwaiter().GetResult();
+                string stderr = p.StandardError.ReadToEnd();
+                Assert.That(p.WaitForExit(60000), Is.True, "the process ends");
+                return new CliRun(p.ExitCode, stdout, stderr);
+            }
+        }
+
+        /// <summary>
+        /// Asserts an input error as the CLI reports one: exit code 2, one line on stderr starting "error: ", no stack trace
+        /// or exception type, and each of <paramref name="fragments"/> in it.
+        /// </summary>
+        public static void AssertInputError(CliRun run, params string[] fragments)
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            Assert.That(run.StderrLines.Length, Is.EqualTo(1), run.ToString());
+            Assert.That(run.Stderr, Does.StartWith("error: ").And.EndWith("\n"));
+            Assert.That(run.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception type");
+            foreach (string f in fragments) Assert.That(run.Stderr, Does.Contain(f));
+        }
+
         /// <summary>Runs and asserts exit code 0.</summary>
         public CliRun Ok(params string[] args)
         {

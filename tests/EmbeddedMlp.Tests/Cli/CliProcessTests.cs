@@ -1,6 +1,4 @@
 #if !UNITY_5_3_OR_NEWER // the command-line tool is not part of a Unity project
-using System;
-using System.Diagnostics;
 using System.IO;
 using NUnit.Framework;
 
@@ -10,30 +8,10 @@ namespace EmbeddedMlp.Tests.Cli
     [TestFixture]
     public class CliProcessTests
     {
-        private static CliRun RunProcess(params string[] args) => RunProcessWith(new (string, string)[0], args);
+        private static CliRun RunProcess(params string[] args) => CliHarness.RunExecutable(new (string, string)[0], args);
 
-        private static CliRun RunProcessWith((string name, string value)[] environment, params string[] args)
-        {
-            string dll = Path.Combine(AppContext.BaseDirectory, "embedded-mlp.dll");
-            Assert.That(File.Exists(dll), Is.True, dll + " (copied by the ProjectReference)");
-            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            var start = new ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host!)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-            start.ArgumentList.Add(dll);
-            foreach (string a in args) start.ArgumentList.Add(a);
-            using (Process p = Process.Start(start)!)
-            {
-                string stdout = p.StandardOutput.ReadToEndAsync().GetAwaiter().GetResult();
-                string stderr = p.StandardError.ReadToEnd();
-                Assert.That(p.WaitForExit(60000), Is.True, "the process ends");
-                return new CliRun(p.ExitCode, stdout, stderr);
-            }
-        }
+        private static CliRun RunProcessWith((string name, string value)[] environment, params string[] args) =>
+            CliHarness.RunExecutable(environment, args);
 
         /// <summary>
         /// EMBEDDEDMLP_DETERMINISTIC=1: training on the scalar path and on the best path writes the same file bytes, and

@@ -1,11 +1,11 @@
 #if !UNITY_5_3_OR_NEWER // checks of the repository itself: not meaningful inside a Unity project
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EmbeddedMlp.Cli;
+using EmbeddedMlp.Tests.Cli;
 using NUnit.Framework;
 
 namespace EmbeddedMlp.Tests.Package
@@ -49,25 +49,9 @@ namespace EmbeddedMlp.Tests.Package
         [Test]
         public void CliVersionOptionPrintsPackageJsonVersion()
         {
-            string dll = Path.Combine(AppContext.BaseDirectory, "embedded-mlp.dll");
-            Assert.That(File.Exists(dll), Is.True, dll + " (copied by the ProjectReference)");
-            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            var start = new ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host!)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(dll);
-            start.ArgumentList.Add("--version");
-            using (Process p = Process.Start(start)!)
-            {
-                string stdout = p.StandardOutput.ReadToEndAsync().GetAwaiter().GetResult();
-                string stderr = p.StandardError.ReadToEnd();
-                Assert.That(p.WaitForExit(60000), Is.True, "the process ends");
-                Assert.That(p.ExitCode, Is.EqualTo(0), stderr);
-                Assert.That(stdout.Trim(), Is.EqualTo(ManifestVersion()), "embedded-mlp --version vs package.json");
-            }
+            CliRun run = CliHarness.RunExecutable(new (string, string)[0], "--version");
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            Assert.That(run.Stdout.Trim(), Is.EqualTo(ManifestVersion()), "embedded-mlp --version vs package.json");
         }
 
         [Test]

@@ -110,49 +110,14 @@ namespace EmbeddedMlp.Tests.Serialization
         }
 
         /// <summary>One to three mutations of a copy of <paramref name="original"/>; <paramref name="how"/> describes them.</summary>
-        internal static byte[] Mutate(byte[] original, Random rng, out string how)
+        internal static byte[] Mutate(byte[] original, Random rng, out string how) =>
+            ByteMutator.Mutate(original, rng, ForgeLength, SwapType, out how);
+
+        private static string SwapType(List<byte> data, int at, Random rng)
         {
-            var data = new List<byte>(original);
-            int count = 1 + rng.Next(3);
-            how = "";
-            for (int m = 0; m < count; m++)
-            {
-                int kind = rng.Next(6);
-                int at = data.Count == 0 ? 0 : rng.Next(data.Count);
-                switch (kind)
-                {
-                    case 0: // bit flip
-                        if (data.Count == 0) break;
-                        int bit = rng.Next(8);
-                        data[at] ^= (byte)(1 << bit);
-                        how += $"flip bit {bit} at {at}; ";
-                        break;
-                    case 1: // truncation
-                        data.RemoveRange(at, data.Count - at);
-                        how += $"truncate at {at}; ";
-                        break;
-                    case 2: // inserted bytes
-                        int n = 1 + rng.Next(4);
-                        for (int k = 0; k < n; k++) data.Insert(at, (byte)rng.Next(256));
-                        how += $"insert {n} at {at}; ";
-                        break;
-                    case 3: // deleted bytes
-                        int d = Math.Min(1 + rng.Next(4), data.Count - at);
-                        data.RemoveRange(at, d);
-                        how += $"delete {d} at {at}; ";
-                        break;
-                    case 4: // forged length: a header claiming far more (or less) than is there
-                        how += ForgeLength(data, rng) + "; ";
-                        break;
-                    default: // type swap
-                        if (data.Count == 0) break;
-                        byte code = TypeCodes[rng.Next(TypeCodes.Length)];
-                        data[at] = code;
-                        how += $"type 0x{code:x2} at {at}; ";
-                        break;
-                }
-            }
-            return data.ToArray();
+            byte code = TypeCodes[rng.Next(TypeCodes.Length)];
+            data[at] = code;
+            return $"type 0x{code:x2} at {at}";
         }
 
         private static string ForgeLength(List<byte> data, Random rng)
