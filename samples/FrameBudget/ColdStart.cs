@@ -38,13 +38,7 @@ public static class ColdStart
     public static ColdResult Measure(ReferenceModel m, bool warmup, int threads)
     {
         Kernels.KernelDispatch.MaxDegreeOfParallelism = threads;
-        Mlp model = m.Build(seed: 1);
-        var trainer = new Trainer(model, new TrainerOptions { MaxBatch = m.Batch, Optimizer = OptimizerSettings.Adam(), ClipNorm = 1f });
-        var rng = new Xoshiro128(2);
-        var inputs = new float[m.Batch * m.Inputs];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = rng.NextFloat() * 2f - 1f;
-        var labels = new int[m.Batch];
-        for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(m.Outputs);
+        (Mlp model, Trainer trainer, float[] inputs, int[] labels) = m.BuildWorkload();
         var outputs = new float[m.Batch * m.Outputs];
 
         // The first calls are timed inline, not through delegates: a delegate's first invocation goes through the
@@ -54,11 +48,14 @@ public static class ColdStart
         ReadOnlySpan<float> allInputs = inputs, oneInput = inputs.AsSpan(0, m.Inputs);
         ReadOnlySpan<int> allLabels = labels;
         Span<float> allOutputs = outputs, oneOutput = outputs.AsSpan(0, m.Outputs);
+        // The markers of a JIT log are compiled when first called, and compiling between the warm-up and the first calls
+        // would leave them cold caches: they are called only when a JIT log is being written.
+        bool jitLog = Environment.GetEnvironmentVariable("DOTNET_JitStdOutFile") != null;
         Stopwatch.GetTimestamp();
         long t0 = Stopwatch.GetTimestamp();
         if (warmup) trainer.Warmup(); // also runs model.Warmup(MaxBatch)
         long t1 = Stopwatch.GetTimestamp();
-        WarmupDone();
+        if (jitLog) WarmupDone();
         long t2 = Stopwatch.GetTimestamp();
         trainer.Step(allInputs, allLabels);
         long t3 = Stopwatch.GetTimestamp();
@@ -66,7 +63,7 @@ public static class ColdStart
         long t4 = Stopwatch.GetTimestamp();
         model.Predict(allInputs, allOutputs);
         long t5 = Stopwatch.GetTimestamp();
-        FirstCallsDone();
+        if (jitLog) FirstCallsDone();
         double warmupUs = warmup ? Us(t1 - t0) : 0, stepFirst = Us(t3 - t2), predict1First = Us(t4 - t3), predictBatchFirst = Us(t5 - t4);
 
         Action step = () => trainer.Step(inputs, labels);
@@ -180,7 +177,7 @@ public static class ColdStart
     }
 
     /// <summary>How to start this program again: its apphost, or <c>dotnet FrameBudget.dll</c>.</summary>
-    private static ProcessStartInfo SelfStart(params string[] args)
+    internal static ProcessStartInfo SelfStart(params string[] args)
     {
         string dll = typeof(ColdStart).Assembly.Location;
         string? host = Environment.ProcessPath;

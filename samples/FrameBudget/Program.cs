@@ -21,6 +21,11 @@ if (options.Child is { } child)
     Console.WriteLine(ColdStart.Format(ColdStart.Measure(child.Model, child.Warmup, options.Threads)));
     return 0;
 }
+if (options.TieringChild is { } tieringChild)
+{
+    Console.WriteLine(TieringCheck.Measure(tieringChild));
+    return 0;
+}
 
 string machine = $"{Environment.ProcessorCount} logical cores, {(Vector.IsHardwareAccelerated ? $"{Vector<float>.Count}-float hardware vectors" : "no hardware vectors")}" +
                  $"{(Environment.GetEnvironmentVariable("EMBEDDEDMLP_KERNELS") is { Length: > 0 } k ? $", EMBEDDEDMLP_KERNELS={k}" : "")}, {options.Threads} thread(s).";
@@ -30,6 +35,14 @@ if (options.Cold)
     Console.WriteLine("Warmup on: trainer.Warmup() (which runs model.Warmup(batch)) before the first calls, as on a loading screen.");
     Console.WriteLine();
     ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
+    return 0;
+}
+
+if (options.Tiering)
+{
+    Console.WriteLine($"Steady state, default runtime settings against DOTNET_TieredCompilation=0, {options.Runs} pair(s) of fresh processes per model; {machine}");
+    Console.WriteLine();
+    TieringCheck.Report(options.Models ?? ReferenceModel.All, options.Runs, Console.Out);
     return 0;
 }
 

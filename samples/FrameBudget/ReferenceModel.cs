@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.Samples.FrameBudget;
 
@@ -14,6 +15,22 @@ public sealed record ReferenceModel(string Name, int Inputs, int[] Hidden, int O
         new ReferenceModel("784-256-128-10", 784, new[] { 256, 128 }, 10, 128),
         new ReferenceModel("1024-1024-1024-10", 1024, new[] { 1024, 1024 }, 10, 256),
     };
+
+    /// <summary>
+    /// What the fresh processes of <c>--cold</c> and <c>--tiering</c> measure: the model (seed 1), a trainer with Adam
+    /// and clipping at the model's batch, and one batch of inputs in [-1, 1) with class labels, from a fixed seed.
+    /// </summary>
+    public (Mlp Model, Trainer Trainer, float[] Inputs, int[] Labels) BuildWorkload()
+    {
+        Mlp model = Build(seed: 1);
+        var trainer = new Trainer(model, new TrainerOptions { MaxBatch = Batch, Optimizer = OptimizerSettings.Adam(), ClipNorm = 1f });
+        var rng = new Xoshiro128(2);
+        var inputs = new float[Batch * Inputs];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = rng.NextFloat() * 2f - 1f;
+        var labels = new int[Batch];
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(Outputs);
+        return (model, trainer, inputs, labels);
+    }
 
     public Mlp Build(ulong seed)
     {

@@ -8,20 +8,20 @@ namespace EmbeddedMlp.Inference
     /// <summary>Two ping-pong activation buffers of <c>rows × maxWidth</c> floats for one forward pass.</summary>
     internal sealed class ForwardWorkspace
     {
-        private readonly float[] _a, _b;
+        private readonly AlignedBuffer _a, _b;
 
         public ForwardWorkspace(int rows, int maxWidth)
         {
             Rows = rows;
-            _a = new float[rows * maxWidth];
-            _b = new float[rows * maxWidth];
+            _a = AlignedBuffer.Allocate(rows * maxWidth);
+            _b = AlignedBuffer.Allocate(rows * maxWidth);
         }
 
         /// <summary>Row capacity.</summary>
         public int Rows { get; }
 
         [MethodImpl(KernelHints.Optimize)]
-        public Span<float> Buffer(int which) => which == 0 ? _a : _b;
+        public Span<float> Buffer(int which) => which == 0 ? _a.Span : _b.Span;
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace EmbeddedMlp
     {
         private readonly LayerSpec[] _specs;
         private readonly LayerLayout[] _layouts;
-        private readonly float[] _parameters;
+        private readonly AlignedBuffer _parameters; // the arena, starting on a cache line
         private readonly ForwardWorkspacePool _workspaces;
 
         /// <summary>Builds a model with weights drawn from seed 0.</summary>
@@ -65,7 +65,7 @@ namespace EmbeddedMlp
             OutputCount = fanIn;
             MaxWidth = maxWidth;
             Layers = new ReadOnlyCollection<LayerSpec>(_specs);
-            _parameters = new float[offset];
+            _parameters = AlignedBuffer.Allocate((int)offset);
             _workspaces = new ForwardWorkspacePool(maxWidth);
             if (initialize) Initialize(seed);
         }
@@ -90,9 +90,7 @@ namespace EmbeddedMlp
         }
 
         /// <summary>The whole parameter arena; writable (load weights into it, or edit them, between calls).</summary>
-        public Span<float> Parameters => _parameters;
-
-        internal float[] ParameterArray => _parameters;
+        public Span<float> Parameters => _parameters.Span;
 
         /// <summary>Shape and arena offsets of layer <paramref name="layer"/>.</summary>
         public LayerLayout GetLayout(int layer)
@@ -107,7 +105,7 @@ namespace EmbeddedMlp
         public Span<float> GetWeights(int layer)
         {
             CheckLayer(layer);
-            return _parameters.AsSpan(_layouts[layer].WeightOffset, _layouts[layer].WeightCount);
+            return _parameters.Span.Slice(_layouts[layer].WeightOffset, _layouts[layer].WeightCount);
         }
 
         /// <summary>b of a layer, [units], as a view into the arena; empty when the layer has no bias.</summary>
@@ -115,7 +113,7 @@ namespace EmbeddedMlp
         {
             CheckLayer(layer);
             LayerLayout l = _layouts[layer];
-            return l.HasBias ? _parameters.AsSpan(l.BiasOffset, l.Units) : Span<float>.Empty;
+            return l.HasBias ? _parameters.Span.Slice(l.BiasOffset, l.Units) : Span<float>.Empty;
         }
 
         /// <summary>Re-draws every weight from <paramref name="seed"/> and zeroes every bias.</summary>
@@ -125,8 +123,8 @@ namespace EmbeddedMlp
             for (int i = 0; i < _layouts.Length; i++)
             {
                 LayerLayout l = _layouts[i];
-                WeightInitializer.Fill(_parameters.AsSpan(l.WeightOffset, l.WeightCount), _specs[i].Init, l.Activation, l.FanIn, l.Units, ref rng);
-                if (l.HasBias) _parameters.AsSpan(l.BiasOffset, l.Units).Clear();
+                WeightInitializer.Fill(_parameters.Span.Slice(l.WeightOffset, l.WeightCount), _specs[i].Init, l.Activation, l.FanIn, l.Units, ref rng);
+                if (l.HasBias) _parameters.Span.Slice(l.BiasOffset, l.Units).Clear();
             }
         }
 
@@ -138,7 +136,7 @@ namespace EmbeddedMlp
         public void CopyParametersFrom(Mlp source)
         {
             CheckSameShape(source, nameof(source));
-            source._parameters.AsSpan().CopyTo(_parameters);
+            source._parameters.Span.CopyTo(_parameters.Span);
         }
 
         /// <summary>
@@ -152,14 +150,14 @@ namespace EmbeddedMlp
             if (!(tau >= 0f && tau <= 1f))
                 throw new ArgumentOutOfRangeException(nameof(tau), tau, $"tau: expected a value in [0, 1], found {tau}.");
             CheckSameShape(source, nameof(source));
-            Kernels.Reductions.Blend(_parameters, source._parameters, tau);
+            Kernels.Reductions.Blend(_parameters.Span, source._parameters.Span, tau);
         }
 
         /// <summary>A new model with the same layers and a copy of the parameters (e.g. a target network).</summary>
         public Mlp Clone()
         {
             var copy = new Mlp(InputCount, _specs, 0, initialize: false);
-            _parameters.AsSpan().CopyTo(copy._parameters);
+            _parameters.Span.CopyTo(copy._parameters.Span);
             return copy;
         }
 
@@ -222,8 +220,9 @@ namespace EmbeddedMlp
         /// loading screen: one call per batch-size class (1 and 2 rows, each power of two below
         /// <paramref name="maxBatch"/>, and <paramref name="maxBatch"/>), which compiles every method those calls reach,
         /// creates the pooled workspaces of every batch-size bucket, and starts the kernel worker threads'
-        /// per-thread buffers when <see cref="Kernels.KernelDispatch.MaxDegreeOfParallelism"/> is above 1. Parameters are
-        /// not changed. Call it on the thread that will call <see cref="Predict"/> (the packing buffers of large
+        /// per-thread buffers when <see cref="Kernels.KernelDispatch.MaxDegreeOfParallelism"/> is above 1; then the
+        /// <paramref name="maxBatch"/>-row and one-row calls once more, so that the caches and branch predictors hold the
+        /// inference path rather than the compiler's data when the game's first call comes. Parameters are not changed. Call it on the thread that will call <see cref="Predict"/> (the packing buffers of large
         /// products are per thread); it allocates its input and output buffers (garbage for the next collection).
         /// </summary>
         /// <param name="maxBatch">The largest batch the game will pass to <see cref="Predict"/>, at least 1.</param>
@@ -236,6 +235,19 @@ namespace EmbeddedMlp
             var y = new float[(long)maxBatch * OutputCount];
             foreach (int rows in WarmupBatches(maxBatch))
                 Predict(x.AsSpan(0, rows * InputCount), y.AsSpan(0, rows * OutputCount));
+            Settle(x, y, maxBatch);
+        }
+
+        /// <summary>
+        /// The last pass of a warm-up, once everything is compiled: <paramref name="maxBatch"/>-row and one-row
+        /// <see cref="Predict"/> again. Compiling evicts the caches and retrains the branch predictors (the compiler's own
+        /// data runs to megabytes), so the calls that compiled the paths leave them cold; the game's first call after the
+        /// warm-up finds them warm when this pass comes last (figures in docs/performance.md, "First calls").
+        /// </summary>
+        internal void Settle(float[] x, float[] y, int maxBatch)
+        {
+            Predict(x.AsSpan(0, maxBatch * InputCount), y.AsSpan(0, maxBatch * OutputCount));
+            Predict(x.AsSpan(0, InputCount), y.AsSpan(0, OutputCount));
         }
 
         /// <summary>The batch sizes a warm-up runs: 1, 2, every power of two below <paramref name="maxBatch"/>, and maxBatch.</summary>
@@ -256,7 +268,7 @@ namespace EmbeddedMlp
             for (int l = 0; l < _layouts.Length; l++)
             {
                 Span<float> y = l == last ? output : (l & 1) == 0 ? first.Slice(0, n * _layouts[l].Units) : second.Slice(0, n * _layouts[l].Units);
-                DenseLayer.Forward(_layouts[l], _parameters, x, y, n);
+                DenseLayer.Forward(_layouts[l], _parameters.Span, x, y, n);
                 x = y;
             }
         }

@@ -73,18 +73,18 @@ namespace EmbeddedMlp.Training
     /// </summary>
     internal sealed unsafe class SgdOptimizer : Optimizer
     {
-        private readonly float[] _momentum; // empty without momentum
+        private readonly AlignedBuffer _momentum; // empty without momentum
 
         public SgdOptimizer(OptimizerSettings settings, int parameterCount) : base(settings)
         {
-            _momentum = settings.Momentum != 0f ? new float[parameterCount] : Array.Empty<float>();
+            _momentum = AlignedBuffer.Allocate(settings.Momentum != 0f ? parameterCount : 0);
         }
 
         /// <summary>The momentum buffer (empty when momentum is 0).</summary>
-        public Span<float> MomentumBuffer => _momentum;
+        public Span<float> MomentumBuffer => _momentum.Span;
 
         protected override int BufferCount => 1;
-        protected override Span<float> Buffer(int index) => _momentum;
+        protected override Span<float> Buffer(int index) => _momentum.Span;
 
         [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
@@ -111,7 +111,7 @@ namespace EmbeddedMlp.Training
                     for (; i < n; i++) pp[i] = (float)(pp[i] - (float)(lr * (float)(pg[i] + (float)(wd * pp[i]))));
                     return;
                 }
-                fixed (float* pbuf = _momentum)
+                fixed (float* pbuf = _momentum.Span)
                 {
                     if (vector)
                     {
@@ -147,21 +147,21 @@ namespace EmbeddedMlp.Training
     /// </summary>
     internal sealed unsafe class AdamOptimizer : Optimizer
     {
-        private readonly float[] _m, _v;
+        private readonly AlignedBuffer _m, _v;
 
         public AdamOptimizer(OptimizerSettings settings, int parameterCount) : base(settings)
         {
-            _m = new float[parameterCount];
-            _v = new float[parameterCount];
+            _m = AlignedBuffer.Allocate(parameterCount);
+            _v = AlignedBuffer.Allocate(parameterCount);
         }
 
         /// <summary>First moment (exp_avg).</summary>
-        public Span<float> FirstMoment => _m;
+        public Span<float> FirstMoment => _m.Span;
         /// <summary>Second moment (exp_avg_sq).</summary>
-        public Span<float> SecondMoment => _v;
+        public Span<float> SecondMoment => _v.Span;
 
         protected override int BufferCount => 2;
-        protected override Span<float> Buffer(int index) => index == 0 ? _m : _v;
+        protected override Span<float> Buffer(int index) => index == 0 ? _m.Span : _v.Span;
 
         [MethodImpl(KernelHints.Optimize)]
         protected override void Apply(Span<float> p, ReadOnlySpan<float> g, float lr)
@@ -178,8 +178,8 @@ namespace EmbeddedMlp.Training
             int n = p.Length, i = 0, w = Vector<float>.Count;
             fixed (float* pp = &MemoryMarshal.GetReference(p))
             fixed (float* pg = &MemoryMarshal.GetReference(g))
-            fixed (float* pm = _m)
-            fixed (float* pv = _v)
+            fixed (float* pm = _m.Span)
+            fixed (float* pv = _v.Span)
             {
                 if (KernelDispatch.UseVector)
                 {

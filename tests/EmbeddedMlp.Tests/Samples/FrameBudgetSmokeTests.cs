@@ -110,6 +110,29 @@ namespace EmbeddedMlp.Tests.Samples
             Assert.That(cpuMs, Is.LessThan(50), idle);
         }
 
+        /// <summary>
+        /// The tiering mode's two kinds of child: each measures a positive cost, and each ran with the setting it was
+        /// given (the fully optimised child saw <c>DOTNET_TieredCompilation=0</c>, the other the default settings even
+        /// when the test runner itself has the variable set).
+        /// </summary>
+        [Test]
+        public void TieringChildrenMeasureUnderTheSettingTheyWereGiven()
+        {
+            ReferenceModel m = ReferenceModel.Find("32-64-64-4");
+            var tiered = TieringCheck.RunChild(m, tieredOff: false);
+            var off = TieringCheck.RunChild(m, tieredOff: true);
+            Assert.That(tiered.Setting, Is.EqualTo("default"));
+            Assert.That(off.Setting, Is.EqualTo("TC=0"));
+            foreach (var r in new[] { tiered, off })
+            {
+                Assert.That(r.Step, Is.GreaterThan(r.Predict), "a 32-row training step costs more than a one-row Predict");
+                Assert.That(r.Predict, Is.GreaterThan(10).And.LessThan(1e6), "one-row Predict, ns");
+            }
+            FrameBudgetOptions o = CommandLine.Parse(new[] { "--tiering", "--runs", "5", "--model", "32-64-64-4" });
+            Assert.That(o.Tiering, Is.True);
+            Assert.That(o.Runs, Is.EqualTo(5));
+        }
+
         [Test]
         public void BadOptionsSayWhatWasExpected()
         {
@@ -119,6 +142,8 @@ namespace EmbeddedMlp.Tests.Samples
             Assert.That(e!.Message, Does.Contain("--threads").And.Contain("1..64").And.Contain("'0'"));
             e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--model", "32-64" }));
             Assert.That(e!.Message, Does.Contain("1024-1024-1024-10").And.Contain("'32-64'"));
+            e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--cold", "--tiering" }));
+            Assert.That(e!.Message, Does.Contain("--cold and --tiering"));
         }
     }
 }
