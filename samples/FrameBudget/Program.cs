@@ -23,7 +23,7 @@ if (options.Child is { } child)
 }
 if (options.TieringChild is { } tieringChild)
 {
-    Console.WriteLine(TieringCheck.Measure(tieringChild));
+    Console.WriteLine(TieringCheck.Measure(tieringChild, options.Threads));
     return 0;
 }
 
@@ -34,7 +34,15 @@ if (options.Cold)
     Console.WriteLine($"First calls in fresh processes (median of {options.Runs} per line), default runtime settings; {machine}");
     Console.WriteLine("Warmup on: trainer.Warmup() (which runs model.Warmup(batch)) before the first calls, as on a loading screen.");
     Console.WriteLine();
-    ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
+    try
+    {
+        ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
     return 0;
 }
 
@@ -42,7 +50,15 @@ if (options.Tiering)
 {
     Console.WriteLine($"Steady state, default runtime settings against DOTNET_TieredCompilation=0, {options.Runs} pair(s) of fresh processes per model; {machine}");
     Console.WriteLine();
-    TieringCheck.Report(options.Models ?? ReferenceModel.All, options.Runs, Console.Out);
+    try
+    {
+        TieringCheck.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
     return 0;
 }
 

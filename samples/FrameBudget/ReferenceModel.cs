@@ -32,6 +32,21 @@ public sealed record ReferenceModel(string Name, int Inputs, int[] Hidden, int O
         return (model, trainer, inputs, labels);
     }
 
+    /// <summary>Multiply-adds of a forward pass of one row.</summary>
+    public long ForwardMacs
+    {
+        get
+        {
+            long macs = 0;
+            int fanIn = Inputs;
+            foreach (int units in Hidden) { macs += (long)fanIn * units; fanIn = units; }
+            return macs + (long)fanIn * Outputs;
+        }
+    }
+
+    /// <summary>Training frames (a step and a one-row Predict) worth about half a second here, at least 20: a fixed count per model.</summary>
+    public int SteadyFrames => (int)Math.Max(20, 5e9 / ((double)Batch * ForwardMacs));
+
     public Mlp Build(ulong seed)
     {
         var layers = new List<LayerSpec>();

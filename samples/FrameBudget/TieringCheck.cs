@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using EmbeddedMlp.Training;
 
 namespace EmbeddedMlp.Samples.FrameBudget;
@@ -22,57 +23,99 @@ public static class TieringCheck
     private const string ResultPrefix = "tiering-result ";
 
     /// <summary>
-    /// In a child: warms up as a game would (<c>trainer.Warmup()</c>), runs 600 ms of frames (a training step and a
-    /// one-row <c>Predict</c> each), then times each call in rounds of about a millisecond (31 rounds, the median
-    /// round's cost per call). Prints the training step's and the one-row <c>Predict</c>'s cost in nanoseconds.
+    /// In a child: warms up as a game would (<c>trainer.Warmup()</c>), runs a fixed number of frames (a training step
+    /// and a one-row <c>Predict</c> each; about half a second, the same count in both processes of a pair, so both
+    /// measure the same weights), then times each call in rounds of about a millisecond (31 rounds, the median round's
+    /// cost per call). Prints the training step's and the one-row <c>Predict</c>'s cost in nanoseconds and the setting
+    /// the process saw.
     /// </summary>
-    public static string Measure(ReferenceModel m)
+    public static string Measure(ReferenceModel m, int threads)
     {
+        Kernels.KernelDispatch.MaxDegreeOfParallelism = threads;
         (Mlp model, Trainer trainer, float[] inputs, int[] labels) = m.BuildWorkload();
         var output = new float[m.Outputs];
         trainer.Warmup();
-        var clock = Stopwatch.StartNew();
-        while (clock.ElapsedMilliseconds < 600)
-        {
-            trainer.Step(inputs, labels);
-            model.Predict(inputs.AsSpan(0, m.Inputs), output);
-        }
-        double step = PerCall(() => trainer.Step(inputs, labels));
-        double predict = PerCall(() => model.Predict(inputs.AsSpan(0, m.Inputs), output));
-        string setting = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "TC=0" : "default";
+        Frames(model, trainer, inputs, labels, output, m.SteadyFrames);
+        double step = TimeSteps(trainer, inputs, labels);
+        double predict = TimePredicts(model, inputs.AsSpan(0, m.Inputs), output);
+        string setting = TieredOff() ? "TC=0" : "default";
         return ResultPrefix + string.Join(' ', m.Name, step.ToString("R", CultureInfo.InvariantCulture), predict.ToString("R", CultureInfo.InvariantCulture), setting);
     }
 
-    /// <summary>Nanoseconds per call: the median of 31 rounds of as many calls as fit in about a millisecond.</summary>
-    private static double PerCall(Action call)
+    private static bool TieredOff() =>
+        (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? Environment.GetEnvironmentVariable("COMPlus_TieredCompilation")) == "0";
+
+    // The loops below are optimised at their first call under both settings (a lambda or a plain method would start at
+    // tier 0 in the default-settings process only, and be timed there).
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Frames(Mlp model, Trainer trainer, float[] inputs, int[] labels, float[] output, int frames)
+    {
+        for (int f = 0; f < frames; f++)
+        {
+            trainer.Step(inputs, labels);
+            model.Predict(inputs.AsSpan(0, model.InputCount), output);
+        }
+    }
+
+    /// <summary>Nanoseconds per training step: the median of 31 rounds of as many steps as fit in about a millisecond.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double TimeSteps(Trainer trainer, float[] inputs, int[] labels)
     {
         long t0 = Stopwatch.GetTimestamp();
-        call();
-        double once = Math.Max(1, Stopwatch.GetTimestamp() - t0);
-        int n = (int)Math.Clamp(Stopwatch.Frequency / 1000 / once, 1, 100_000);
+        trainer.Step(inputs, labels);
+        int n = CallsPerRound(Stopwatch.GetTimestamp() - t0);
         var rounds = new double[31];
         for (int r = 0; r < rounds.Length; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++) call();
-            rounds[r] = (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / n;
+            for (int i = 0; i < n; i++) trainer.Step(inputs, labels);
+            rounds[r] = Ns(Stopwatch.GetTimestamp() - start) / n;
         }
-        Array.Sort(rounds);
-        return rounds[rounds.Length / 2];
+        return Median(rounds);
+    }
+
+    /// <summary>Nanoseconds per one-row Predict, measured as <see cref="TimeSteps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double TimePredicts(Mlp model, ReadOnlySpan<float> input, Span<float> output)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        model.Predict(input, output);
+        int n = CallsPerRound(Stopwatch.GetTimestamp() - t0);
+        var rounds = new double[31];
+        for (int r = 0; r < rounds.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < n; i++) model.Predict(input, output);
+            rounds[r] = Ns(Stopwatch.GetTimestamp() - start) / n;
+        }
+        return Median(rounds);
+    }
+
+    private static int CallsPerRound(long ticksOfOne) => (int)Math.Clamp(Stopwatch.Frequency / 1000 / Math.Max(1, ticksOfOne), 1, 100_000);
+
+    private static double Ns(long ticks) => ticks * 1e9 / Stopwatch.Frequency;
+
+    private static double Median(double[] v)
+    {
+        Array.Sort(v);
+        return v[v.Length / 2];
     }
 
     /// <summary>
     /// One child for <paramref name="m"/>, with or without <c>DOTNET_TieredCompilation=0</c>: step and one-row Predict
     /// in nanoseconds, and the setting the child saw ("TC=0" or "default").
     /// </summary>
-    public static (double Step, double Predict, string Setting) RunChild(ReferenceModel m, bool tieredOff)
+    public static (double Step, double Predict, string Setting) RunChild(ReferenceModel m, bool tieredOff, int threads = 1)
     {
-        ProcessStartInfo start = ColdStart.SelfStart(ChildOption, m.Name);
+        ProcessStartInfo start = ColdStart.SelfStart(ChildOption, m.Name, "--threads", threads.ToString(CultureInfo.InvariantCulture));
+        start.Environment.Remove("COMPlus_TieredCompilation");
         if (tieredOff) start.Environment["DOTNET_TieredCompilation"] = "0";
         else start.Environment.Remove("DOTNET_TieredCompilation");
         using Process p = Process.Start(start)!;
+        var stderrRead = p.StandardError.ReadToEndAsync(); // both pipes drained at once: a child filling one cannot stall
         string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
+        string stderr = stderrRead.GetAwaiter().GetResult();
         p.WaitForExit();
         foreach (string raw in stdout.Split('\n'))
         {
@@ -85,7 +128,7 @@ public static class TieringCheck
     }
 
     /// <summary>For each model, <paramref name="pairs"/> pairs of children; prints medians and the per-pair ratios' median and range.</summary>
-    public static void Report(IReadOnlyList<ReferenceModel> models, int pairs, TextWriter output)
+    public static void Report(IReadOnlyList<ReferenceModel> models, int pairs, int threads, TextWriter output)
     {
         output.WriteLine($"{"model",-18} {"train step: tiered / TC=0",28} {"ratio (range)",20} {"one-row Predict: tiered / TC=0",32} {"ratio (range)",20}");
         output.WriteLine(new string('-', 18 + 1 + 28 + 1 + 20 + 1 + 32 + 1 + 20));
@@ -96,16 +139,17 @@ public static class TieringCheck
             for (int r = 0; r < pairs; r++)
             {
                 bool offFirst = r % 2 == 1;
-                if (offFirst) off.Add(RunChild(m, tieredOff: true));
-                tiered.Add(RunChild(m, tieredOff: false));
-                if (!offFirst) off.Add(RunChild(m, tieredOff: true));
+                if (offFirst) off.Add(RunChild(m, tieredOff: true, threads));
+                tiered.Add(RunChild(m, tieredOff: false, threads));
+                if (!offFirst) off.Add(RunChild(m, tieredOff: true, threads));
             }
             output.WriteLine($"{m.Name,-18} {Pair(tiered, off, x => x.Step),28} {Ratios(tiered, off, x => x.Step),20} " +
                              $"{Pair(tiered, off, x => x.Predict),32} {Ratios(tiered, off, x => x.Predict),20}");
         }
         output.WriteLine();
         output.WriteLine("Each pair: one process with default settings and one with DOTNET_TieredCompilation=0, back to back (the order");
-        output.WriteLine("alternating); each warms up, runs 600 ms of frames, then times each call (median of 31 rounds of ~1 ms).");
+        output.WriteLine("alternating); each warms up, runs the same number of frames (about 0.5 s), then times each call (median of 31");
+        output.WriteLine("rounds of ~1 ms, in loops compiled optimised under both settings).");
         output.WriteLine("ratio: median of the per-pair ratios tiered / TC=0, with their range.");
     }
 

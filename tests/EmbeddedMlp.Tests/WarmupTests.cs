@@ -22,17 +22,21 @@ namespace EmbeddedMlp.Tests
             return b;
         }
 
-        [TestCase(Activation.Softmax, "adam")]
-        [TestCase(Activation.Sigmoid, "sgd")]
-        public void TrainerWarmupLeavesEveryStateBitForBit(Activation output, string optimizer)
+        // The warm-up ends with a settling Step at MaxBatch rows with the trainer's own clipping: cases with clipping
+        // off and with a one-row MaxBatch as well.
+        [TestCase(Activation.Softmax, "adam", 9, 0.7f)]
+        [TestCase(Activation.Sigmoid, "sgd", 9, 0.7f)]
+        [TestCase(Activation.Identity, "adam", 1, 0f)]
+        [TestCase(Activation.Softmax, "sgd", 1, 0f)]
+        public void TrainerWarmupLeavesEveryStateBitForBit(Activation output, string optimizer, int maxBatch, float clipNorm)
         {
             OptimizerSettings settings = optimizer == "adam" ? OptimizerSettings.Adam(0.01f) : OptimizerSettings.Sgd(0.05f, momentum: 0.9f, nesterov: true);
             Mlp a = Model(output), b = Model(output);
-            Trainer ta = new Trainer(a, new TrainerOptions { MaxBatch = 9, Optimizer = settings, ClipNorm = 0.7f, Seed = 4 }),
-                    tb = new Trainer(b, new TrainerOptions { MaxBatch = 9, Optimizer = settings, ClipNorm = 0.7f, Seed = 4 });
+            Trainer ta = new Trainer(a, new TrainerOptions { MaxBatch = maxBatch, Optimizer = settings, ClipNorm = clipNorm, Seed = 4 }),
+                    tb = new Trainer(b, new TrainerOptions { MaxBatch = maxBatch, Optimizer = settings, ClipNorm = clipNorm, Seed = 4 });
             var rng = new Random(5);
-            float[] x = TestData.Uniform(rng, 9 * 6), t = TestData.Uniform(rng, 9 * 3, 0, 1), g = TestData.Uniform(rng, 9 * 3);
-            var y = new float[9 * 3];
+            float[] x = TestData.Uniform(rng, maxBatch * 6), t = TestData.Uniform(rng, maxBatch * 3, 0, 1), g = TestData.Uniform(rng, maxBatch * 3);
+            var y = new float[maxBatch * 3];
             foreach (Trainer tr in new[] { ta, tb })
             {
                 for (int i = 0; i < 3; i++) tr.Step(x, t);

@@ -11,10 +11,11 @@ namespace EmbeddedMlp.Kernels
     /// 8-byte aligned, so a buffer made with <c>new float[n]</c> starts at a random multiple of 8 bytes within its
     /// line, and then one 32-byte vector load in two of an aligned-width row straddles two lines: a 32-64-64-4 model's
     /// one-row <c>Predict</c> took 272–277 ns with its parameters 40, 48 or 56 bytes into a line and 242 ns with them
-    /// on a line boundary (four models in one process, minimum of 60 rounds of 20,000 calls each). On .NET 5 and later the array lives on the pinned object
-    /// heap, so the alignment holds for its lifetime. The netstandard2.1 build aligns the array where it is allocated;
-    /// Unity's collectors do not move objects, and if another runtime's collector does move it the buffer stays correct,
-    /// only no longer aligned.
+    /// on a line boundary (four models in one process, minimum of 60 rounds of 20,000 calls each). In the net8.0 and
+    /// net10.0 builds the array lives on the pinned object heap, so the alignment holds for its lifetime (such arrays
+    /// are freed only by full collections: models and trainers are long-lived). The netstandard2.1 build aligns the
+    /// array where it is allocated; Unity's collectors do not move objects, and if another runtime's collector (Mono's
+    /// SGen, .NET Core 3.1 or .NET 5–7) moves it, the buffer stays correct, only no longer aligned.
     /// </summary>
     internal readonly struct AlignedBuffer
     {

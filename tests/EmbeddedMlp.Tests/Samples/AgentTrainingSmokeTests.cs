@@ -53,6 +53,10 @@ namespace EmbeddedMlp.Tests.Samples
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             start.ArgumentList.Add(dll);
+            // A culture of its own, as a player's machine has: under the invariant culture the header's numbers would
+            // create the invariant number format before the loop and hide an allocation of the first progress line.
+            start.Environment["LC_ALL"] = "en_US.UTF-8";
+            start.Environment.Remove("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT");
             using var p = System.Diagnostics.Process.Start(start)!;
             string stdout = p.StandardOutput.ReadToEnd();
             string stderr = p.StandardError.ReadToEnd();
