@@ -164,41 +164,10 @@ public static class ColdStart
     /// </summary>
     public static ColdResult RunChild(ReferenceModel m, bool warmup, int threads, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = SelfStart(ChildOption, m.Name, warmup ? "on" : "off", "--threads", threads.ToString(CultureInfo.InvariantCulture));
+        var start = ChildProcess.SelfStart(ChildOption, m.Name, warmup ? "on" : "off", "--threads", threads.ToString(CultureInfo.InvariantCulture));
         if (environment != null)
             foreach (var kv in environment) start.Environment[kv.Key] = kv.Value;
-        using Process p = Process.Start(start)!;
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        foreach (string line in stdout.Split('\n'))
-            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal)) return Parse(line.TrimEnd('\r'));
-        throw new InvalidOperationException($"the child process for {m.Name} (warm-up {(warmup ? "on" : "off")}) exited with {p.ExitCode} and no result: {stderr}{stdout}");
-    }
-
-    /// <summary>How to start this program again: its apphost, or <c>dotnet FrameBudget.dll</c>.</summary>
-    internal static ProcessStartInfo SelfStart(params string[] args)
-    {
-        string dll = typeof(ColdStart).Assembly.Location;
-        string? host = Environment.ProcessPath;
-        bool viaDotnet = host is null || Path.GetFileNameWithoutExtension(host) == "dotnet" || Path.GetFileNameWithoutExtension(host) != Path.GetFileNameWithoutExtension(dll);
-        var start = new ProcessStartInfo(viaDotnet ? DotnetHost() : host!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (viaDotnet) start.ArgumentList.Add(dll);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        return start;
-    }
-
-    private static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host)) return host;
-        string? self = Environment.ProcessPath;
-        return self != null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        return Parse(ChildProcess.ResultLine(start, ResultPrefix, $"the child process for {m.Name} (warm-up {(warmup ? "on" : "off")})"));
     }
 
     /// <summary>The cold-mode table: for each model, the median over <paramref name="runs"/> fresh processes per setting.</summary>

@@ -34,32 +34,14 @@ if (options.Cold)
     Console.WriteLine($"First calls in fresh processes (median of {options.Runs} per line), default runtime settings; {machine}");
     Console.WriteLine("Warmup on: trainer.Warmup() (which runs model.Warmup(batch)) before the first calls, as on a loading screen.");
     Console.WriteLine();
-    try
-    {
-        ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
-    }
-    catch (InvalidOperationException e)
-    {
-        Console.Error.WriteLine($"error: {e.Message}");
-        return 1;
-    }
-    return 0;
+    return RunChildren(() => ColdStart.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out));
 }
 
 if (options.Tiering)
 {
     Console.WriteLine($"Steady state, default runtime settings against DOTNET_TieredCompilation=0, {options.Runs} pair(s) of fresh processes per model; {machine}");
     Console.WriteLine();
-    try
-    {
-        TieringCheck.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out);
-    }
-    catch (InvalidOperationException e)
-    {
-        Console.Error.WriteLine($"error: {e.Message}");
-        return 1;
-    }
-    return 0;
+    return RunChildren(() => TieringCheck.Report(options.Models ?? ReferenceModel.All, options.Runs, options.Threads, Console.Out));
 }
 
 KernelDispatch.MaxDegreeOfParallelism = options.Threads;
@@ -77,3 +59,18 @@ if (processWide)
     Console.WriteLine($"idle: {IdleCheck.IdleCpuMilliseconds():F1} ms of process CPU time over 1 s without calls (the {options.Threads - 1} worker thread(s) block).");
 }
 return 0;
+
+// A report made from child processes: a child that fails is an error line and exit code 1, not an unhandled exception.
+static int RunChildren(Action report)
+{
+    try
+    {
+        report();
+        return 0;
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+}

@@ -108,23 +108,12 @@ public static class TieringCheck
     /// </summary>
     public static (double Step, double Predict, string Setting) RunChild(ReferenceModel m, bool tieredOff, int threads = 1)
     {
-        ProcessStartInfo start = ColdStart.SelfStart(ChildOption, m.Name, "--threads", threads.ToString(CultureInfo.InvariantCulture));
+        ProcessStartInfo start = ChildProcess.SelfStart(ChildOption, m.Name, "--threads", threads.ToString(CultureInfo.InvariantCulture));
         start.Environment.Remove("COMPlus_TieredCompilation");
         if (tieredOff) start.Environment["DOTNET_TieredCompilation"] = "0";
         else start.Environment.Remove("DOTNET_TieredCompilation");
-        using Process p = Process.Start(start)!;
-        var stderrRead = p.StandardError.ReadToEndAsync(); // both pipes drained at once: a child filling one cannot stall
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = stderrRead.GetAwaiter().GetResult();
-        p.WaitForExit();
-        foreach (string raw in stdout.Split('\n'))
-        {
-            string line = raw.TrimEnd('\r');
-            if (!line.StartsWith(ResultPrefix, StringComparison.Ordinal)) continue;
-            string[] f = line.Substring(ResultPrefix.Length).Split(' ');
-            return (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), f[3]);
-        }
-        throw new InvalidOperationException($"the tiering child for {m.Name} exited with {p.ExitCode} and no result: {stderr}{stdout}");
+        string[] f = ChildProcess.ResultLine(start, ResultPrefix, $"the tiering child for {m.Name}").Substring(ResultPrefix.Length).Split(' ');
+        return (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), f[3]);
     }
 
     /// <summary>For each model, <paramref name="pairs"/> pairs of children; prints medians and the per-pair ratios' median and range.</summary>
